@@ -1,0 +1,1 @@
+namespace DaClip.MLNet.Training; internal static class Placeholder1 { }
