@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace DaClip.Cli.Commands;
+
+/// <summary><c>daclip bench ...</c>: benchmarks whose results are recorded in docs/benchmarks.md.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Run a benchmark and print its table (results are recorded in docs/benchmarks.md).");
+        foreach (var sub in new Command[]
+        {
+        })
+        {
+            bench.Subcommands.Add(sub);
+        }
+        return bench;
+    }
+}

@@ -1,1 +1,0 @@
-namespace DaClip.MLNet.Training; internal static class Placeholder1 { }
