@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand("daclip: zero-shot visual anomaly detection (DA-CLIP) for .NET.");
         foreach (var command in new Command[]
         {
+            InspectWeightsCommand.Create(),
             BenchCommand.Create(),
         })
         {

@@ -1,0 +1,143 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DaClip.MLNet.Training.Clip;
+
+/// <summary>
+/// OpenAI CLIP (ViT image tower + causal text transformer) in TorchSharp. Field names are the checkpoint keys
+/// (<c>visual</c>, <c>token_embedding</c>, <c>positional_embedding</c>, <c>transformer</c>, <c>ln_final</c>,
+/// <c>text_projection</c>, <c>logit_scale</c>), so a state dict loads by name. Batch-first throughout.
+/// Load weights with <see cref="ClipCheckpoint"/>.
+/// </summary>
+public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage, Tensor LogitsPerText)>
+{
+#pragma warning disable IDE1006 // field names are the checkpoint's keys
+    private readonly VisionTransformer visual;
+    private readonly Embedding token_embedding;
+    private readonly Parameter positional_embedding;
+    private readonly ClipTransformer transformer;
+    private readonly LayerNorm ln_final;
+    private readonly Parameter text_projection;
+    private readonly Parameter logit_scale;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates a model of architecture <paramref name="config"/>, initialised as OpenAI's <c>CLIP</c> class does.</summary>
+    public ClipModel(ClipConfig config) : base(nameof(ClipModel))
+    {
+        Config = config;
+        int t = config.TransformerWidth;
+        visual = new VisionTransformer(config);
+        token_embedding = nn.Embedding(config.VocabSize, t);
+        positional_embedding = new Parameter(torch.empty(config.ContextLength, t));
+        transformer = new ClipTransformer(t, config.TransformerLayers, config.TransformerHeads);
+        ln_final = nn.LayerNorm(t);
+        text_projection = new Parameter(torch.empty(t, config.EmbedDim));
+        logit_scale = new Parameter(torch.tensor((float)Math.Log(1 / 0.07)));
+        RegisterComponents();
+        InitializeLikeOpenAi();
+    }
+
+    /// <summary>The architecture.</summary>
+    public ClipConfig Config { get; }
+
+    /// <summary>The image tower.</summary>
+    public VisionTransformer Visual => visual;
+
+    /// <summary>The text tower's blocks.</summary>
+    public IReadOnlyList<ResidualAttentionBlock> TextBlocks => transformer.Blocks;
+
+    /// <summary>The temperature parameter (log scale).</summary>
+    public Tensor LogitScale => logit_scale;
+
+    /// <summary><c>token_embedding(ids) + positional_embedding</c>: the input of text block 0, [B, T, W].</summary>
+    public Tensor EmbedText(Tensor ids)
+    {
+        if (ids.dim() != 2 || ids.shape[1] != Config.ContextLength)
+            throw new ArgumentException($"Expected token ids [N, {Config.ContextLength}], got [{string.Join(", ", ids.shape)}].", nameof(ids));
+        return token_embedding.forward(ids) + positional_embedding;
+    }
+
+    /// <summary>Token-embedding rows for <paramref name="ids"/> without the positional embedding.</summary>
+    public Tensor TokenEmbedding(Tensor ids) => token_embedding.forward(ids);
+
+    /// <summary>The text positional embedding [T, W].</summary>
+    public Tensor TextPositionalEmbedding => positional_embedding;
+
+    /// <summary>The causal mask of the text tower: 0 on and below the diagonal, -inf above, [T, T].</summary>
+    public Tensor CausalMask(Device device)
+    {
+        int n = Config.ContextLength;
+        return torch.full(n, n, float.NegativeInfinity, device: device).triu(1);
+    }
+
+    /// <summary>
+    /// Runs the text blocks on token rows [B, T, W]; <paramref name="beforeBlock"/> (block index, stream) may rewrite the
+    /// residual stream at the input of each block (DA-CLIP's Token Adapters); <paramref name="afterBlock"/> observes each
+    /// block's output (valid only during the call: copy what you keep). Returns <c>ln_final</c> of the last block's output.
+    /// </summary>
+    public Tensor TextTower(Tensor tokens, Func<int, Tensor, Tensor>? beforeBlock = null, Action<int, Tensor>? afterBlock = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        var mask = CausalMask(tokens.device).to(tokens.dtype);
+        var x = tokens;
+        for (int j = 0; j < transformer.Blocks.Count; j++)
+        {
+            if (beforeBlock is not null) x = beforeBlock(j, x);
+            x = transformer.Blocks[j].Forward(x, mask);
+            afterBlock?.Invoke(j, x);
+        }
+        return ln_final.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Rows [.., W] of the text tower's output projected to the joint space: <c>rows @ text_projection</c>.</summary>
+    public Tensor ProjectText(Tensor rows) => torch.matmul(rows, text_projection);
+
+    /// <summary>Image embeddings [B, D] (not normalised) for normalised pixels [B, 3, S, S].</summary>
+    public Tensor EncodeImage(Tensor pixels) => visual.forward(pixels);
+
+    /// <summary>Text embeddings [B, D] (not normalised): the row of the first highest id (the EOT) after <c>ln_final</c>, projected.</summary>
+    public Tensor EncodeText(Tensor ids)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = TextTower(EmbedText(ids));
+        var eot = ids.argmax(-1);
+        var rows = x[torch.arange(x.shape[0], device: x.device), eot];
+        return ProjectText(rows).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>CLIP's logits: <c>exp(logit_scale) · norm(image) · norm(text)ᵀ</c> and its transpose.</summary>
+    public override (Tensor LogitsPerImage, Tensor LogitsPerText) forward(Tensor pixels, Tensor ids)
+    {
+        using var scope = torch.NewDisposeScope();
+        var img = nn.functional.normalize(EncodeImage(pixels), dim: -1);
+        var txt = nn.functional.normalize(EncodeText(ids), dim: -1);
+        var perImage = logit_scale.exp() * torch.matmul(img, txt.t());
+        return (perImage.MoveToOuterDisposeScope(), perImage.t().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Marks every parameter frozen (no gradient), as DA-CLIP requires of the backbone.</summary>
+    public void Freeze()
+    {
+        foreach (var p in parameters()) p.requires_grad = false;
+    }
+
+    private void InitializeLikeOpenAi()
+    {
+        using var _ = torch.no_grad();
+        nn.init.normal_(token_embedding.weight!, std: 0.02);
+        nn.init.normal_(positional_embedding, std: 0.01);
+        int w = Config.TransformerWidth, layers = Config.TransformerLayers;
+        double projStd = Math.Pow(w, -0.5) * Math.Pow(2 * layers, -0.5);
+        double attnStd = Math.Pow(w, -0.5);
+        double fcStd = Math.Pow(2 * w, -0.5);
+        foreach (var (name, p) in transformer.named_parameters())
+        {
+            if (name.EndsWith("attn.in_proj_weight", StringComparison.Ordinal)) nn.init.normal_(p, std: attnStd);
+            else if (name.EndsWith("attn.out_proj.weight", StringComparison.Ordinal)) nn.init.normal_(p, std: projStd);
+            else if (name.EndsWith("mlp.c_fc.weight", StringComparison.Ordinal)) nn.init.normal_(p, std: fcStd);
+            else if (name.EndsWith("mlp.c_proj.weight", StringComparison.Ordinal)) nn.init.normal_(p, std: projStd);
+        }
+        nn.init.normal_(text_projection, std: Math.Pow(w, -0.5));
+    }
+}
