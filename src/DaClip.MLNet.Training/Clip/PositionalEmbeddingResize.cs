@@ -3,15 +3,6 @@ using static TorchSharp.torch;
 
 namespace DaClip.MLNet.Training.Clip;
 
-/// <summary>How the patch-grid positional embedding is resampled for another input size.</summary>
-public enum PositionalEmbeddingInterpolation
-{
-    /// <summary>Bilinear, align_corners = false (AnomalyCLIP's choice; the default).</summary>
-    Bilinear,
-    /// <summary>Bicubic (A = -0.75), align_corners = false.</summary>
-    Bicubic,
-}
-
 /// <summary>
 /// Resizes a ViT positional embedding [1 + g², W] to another grid: the class row is kept, the g×g patch rows are
 /// resampled as a [1, W, g, g] image with PyTorch's <c>F.interpolate(align_corners=False)</c>.
@@ -19,7 +10,7 @@ public enum PositionalEmbeddingInterpolation
 public static class PositionalEmbeddingResize
 {
     /// <summary>The embedding for a <paramref name="newGrid"/>×<paramref name="newGrid"/> patch grid.</summary>
-    public static Tensor Resize(Tensor embedding, int newGrid, PositionalEmbeddingInterpolation mode)
+    public static Tensor Resize(Tensor embedding, int newGrid, PositionalInterpolation mode)
     {
         long rows = embedding.shape[0], width = embedding.shape[1];
         int grid = (int)Math.Round(Math.Sqrt(rows - 1));
@@ -29,7 +20,7 @@ public static class PositionalEmbeddingResize
         var cls = embedding.narrow(0, 0, 1);
         var patches = embedding.narrow(0, 1, rows - 1).reshape(1, grid, grid, width).permute(0, 3, 1, 2);
         var resized = nn.functional.interpolate(patches, size: [newGrid, newGrid],
-            mode: mode == PositionalEmbeddingInterpolation.Bicubic ? InterpolationMode.Bicubic : InterpolationMode.Bilinear,
+            mode: mode == PositionalInterpolation.Bicubic ? InterpolationMode.Bicubic : InterpolationMode.Bilinear,
             align_corners: false);
         var rowsOut = resized.permute(0, 2, 3, 1).reshape(newGrid * newGrid, width);
         return torch.cat([cls, rowsOut], 0).MoveToOuterDisposeScope();

@@ -42,7 +42,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     public ClipConfig Config { get; }
 
     /// <summary>Resampling used when the input grid differs from the checkpoint's (bilinear by default).</summary>
-    public PositionalEmbeddingInterpolation Interpolation { get; set; } = PositionalEmbeddingInterpolation.Bilinear;
+    public PositionalInterpolation Interpolation { get; set; } = PositionalInterpolation.Bilinear;
 
     /// <summary>The residual blocks.</summary>
     public IReadOnlyList<ResidualAttentionBlock> Blocks => transformer.Blocks;

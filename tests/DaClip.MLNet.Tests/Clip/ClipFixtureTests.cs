@@ -83,7 +83,7 @@ public sealed class ClipFixtureTests
         var interpPixels = FixtureTensors.Float(io, "interp_pixel_values");
         int grid = (int)(interpPixels.shape[2] / model.Config.VisionPatchSize);
         var saved = visual.Interpolation;
-        foreach (var (mode, suffix) in new[] { (PositionalEmbeddingInterpolation.Bicubic, "bicubic"), (PositionalEmbeddingInterpolation.Bilinear, "bilinear") })
+        foreach (var (mode, suffix) in new[] { (PositionalInterpolation.Bicubic, "bicubic"), (PositionalInterpolation.Bilinear, "bilinear") })
         {
             visual.Interpolation = mode;
             Check($"interp_positional_embedding_{suffix}", visual.PositionalEmbeddingFor(grid));
