@@ -22,8 +22,11 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
     private readonly Parameter logit_scale;
 #pragma warning restore IDE1006
 
-    /// <summary>Creates a model of architecture <paramref name="config"/>, initialised as OpenAI's <c>CLIP</c> class does.</summary>
-    public ClipModel(ClipConfig config) : base(nameof(ClipModel))
+    /// <summary>
+    /// Creates a model of architecture <paramref name="config"/> with random weights drawn from <paramref name="seed"/>
+    /// alone, following OpenAI's <c>CLIP.initialize_parameters</c> (load real weights with <see cref="ClipCheckpoint"/>).
+    /// </summary>
+    public ClipModel(ClipConfig config, long seed = 0) : base(nameof(ClipModel))
     {
         Config = config;
         int t = config.TransformerWidth;
@@ -35,7 +38,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
         text_projection = new Parameter(torch.empty(t, config.EmbedDim));
         logit_scale = new Parameter(torch.tensor((float)Math.Log(1 / 0.07)));
         RegisterComponents();
-        InitializeLikeOpenAi();
+        InitializeLikeOpenAi(SeededInit.Generator(seed));
     }
 
     /// <summary>The architecture.</summary>
@@ -122,22 +125,43 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
         foreach (var p in parameters()) p.requires_grad = false;
     }
 
-    private void InitializeLikeOpenAi()
+    private void InitializeLikeOpenAi(Generator g)
     {
-        using var _ = torch.no_grad();
-        nn.init.normal_(token_embedding.weight!, std: 0.02);
-        nn.init.normal_(positional_embedding, std: 0.01);
         int w = Config.TransformerWidth, layers = Config.TransformerLayers;
-        double projStd = Math.Pow(w, -0.5) * Math.Pow(2 * layers, -0.5);
-        double attnStd = Math.Pow(w, -0.5);
-        double fcStd = Math.Pow(2 * w, -0.5);
-        foreach (var (name, p) in transformer.named_parameters())
+        SeededInit.Normal(token_embedding.weight!, 0.02, g);
+        SeededInit.Normal(positional_embedding, 0.01, g);
+        InitializeBlocks(transformer.named_parameters(), w, layers, g);
+        SeededInit.LayerNormDefault(ln_final);
+        SeededInit.Normal(text_projection, Math.Pow(w, -0.5), g);
+        SeededInit.Constant(logit_scale, Math.Log(1 / 0.07));
+
+        int vw = Config.VisionWidth;
+        foreach (var (name, p) in visual.named_parameters())
         {
-            if (name.EndsWith("attn.in_proj_weight", StringComparison.Ordinal)) nn.init.normal_(p, std: attnStd);
-            else if (name.EndsWith("attn.out_proj.weight", StringComparison.Ordinal)) nn.init.normal_(p, std: projStd);
-            else if (name.EndsWith("mlp.c_fc.weight", StringComparison.Ordinal)) nn.init.normal_(p, std: fcStd);
-            else if (name.EndsWith("mlp.c_proj.weight", StringComparison.Ordinal)) nn.init.normal_(p, std: projStd);
+            if (name.StartsWith("transformer.", StringComparison.Ordinal)) continue;
+            if (name == "conv1.weight") SeededInit.ConvDefault(p, null, g);
+            else if (name.EndsWith(".weight", StringComparison.Ordinal)) SeededInit.Constant(p, 1);     // ln_pre, ln_post
+            else if (name.EndsWith(".bias", StringComparison.Ordinal)) SeededInit.Constant(p, 0);
+            else SeededInit.Normal(p, Math.Pow(vw, -0.5), g);                                       // class/positional embedding, proj
         }
-        nn.init.normal_(text_projection, std: Math.Pow(w, -0.5));
+        InitializeBlocks(visual.named_parameters().Where(p => p.name.StartsWith("transformer.", StringComparison.Ordinal)), vw, Config.VisionLayers, g);
+    }
+
+    private static void InitializeBlocks(IEnumerable<(string name, Parameter parameter)> parameters, int width, int layers, Generator g)
+    {
+        double projStd = Math.Pow(width, -0.5) * Math.Pow(2 * layers, -0.5);
+        double attnStd = Math.Pow(width, -0.5);
+        double fcStd = Math.Pow(2 * width, -0.5);
+        foreach (var (name, p) in parameters)
+        {
+            if (name.EndsWith("attn.in_proj_weight", StringComparison.Ordinal)) SeededInit.Normal(p, attnStd, g);
+            else if (name.EndsWith("attn.in_proj_bias", StringComparison.Ordinal) || name.EndsWith("attn.out_proj.bias", StringComparison.Ordinal)) SeededInit.Constant(p, 0);
+            else if (name.EndsWith("attn.out_proj.weight", StringComparison.Ordinal) || name.EndsWith("mlp.c_proj.weight", StringComparison.Ordinal)) SeededInit.Normal(p, projStd, g);
+            else if (name.EndsWith("mlp.c_fc.weight", StringComparison.Ordinal)) SeededInit.Normal(p, fcStd, g);
+            else if (name.EndsWith("mlp.c_fc.bias", StringComparison.Ordinal)) SeededInit.Uniform(p, 1 / Math.Sqrt(width), g);
+            else if (name.EndsWith("mlp.c_proj.bias", StringComparison.Ordinal)) SeededInit.Uniform(p, 1 / Math.Sqrt(4 * width), g);
+            else if (name.Contains(".ln_", StringComparison.Ordinal)) SeededInit.Constant(p, name.EndsWith(".weight", StringComparison.Ordinal) ? 1 : 0);
+            else throw new InvalidOperationException("Uninitialised CLIP parameter " + name);
+        }
     }
 }

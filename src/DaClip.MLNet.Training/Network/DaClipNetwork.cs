@@ -64,8 +64,8 @@ public sealed class DaClipNetwork : nn.Module
     private readonly DecoupledTextBranches _text;
     private readonly DarBlock? _dar;
 
-    /// <summary>Creates the network; trainable parts get METHOD's initialisation (seed with <c>torch.manual_seed</c> first).</summary>
-    public DaClipNetwork(ClipModel clip, PromptBank prompts, DaClipModelOptions options) : base(nameof(DaClipNetwork))
+    /// <summary>Creates the network; the trainable parts get METHOD's initialisation drawn from <paramref name="seed"/> alone.</summary>
+    public DaClipNetwork(ClipModel clip, PromptBank prompts, DaClipModelOptions options, long seed = 0) : base(nameof(DaClipNetwork))
     {
         options.Validate();
         Clip = clip;
@@ -80,11 +80,12 @@ public sealed class DaClipNetwork : nn.Module
         clip.Visual.Interpolation = options.PositionalInterpolation;
         Visual = new VvAttentionPath(clip.Visual, options.ResolveTaps(cfg.VisionLayers), options.ResolveVvStartLayer(cfg.VisionLayers));
         Head = new AnomalyMapHead(options, options.ImageSize, Grid);
-        _text = new DecoupledTextBranches(options.Alignment, options.Slots, cfg.TransformerWidth, options.ResolveAdapterLayers(cfg.TransformerLayers), options.AdapterResidual);
+        var generator = SeededInit.Generator(seed);
+        _text = new DecoupledTextBranches(options.Alignment, options.Slots, cfg.TransformerWidth, options.ResolveAdapterLayers(cfg.TransformerLayers), options.AdapterResidual, generator);
         register_module("text", _text);
         if (options.UseDar)
         {
-            _dar = new DarBlock(cfg.EmbedDim, options.DarExpand, options.DarState, options.ResolveDtRank(cfg.EmbedDim));
+            _dar = new DarBlock(cfg.EmbedDim, options.DarExpand, options.DarState, options.ResolveDtRank(cfg.EmbedDim), generator);
             register_module("dar", _dar);
         }
     }

@@ -41,8 +41,8 @@ public sealed class DarBlock : nn.Module
     private readonly Parameter gamma_a;
 #pragma warning restore IDE1006
 
-    /// <summary>Creates the block for joint width <paramref name="dim"/> with METHOD §4's initialisation.</summary>
-    public DarBlock(int dim, int expand, int state, int dtRank) : base(nameof(DarBlock))
+    /// <summary>Creates the block for joint width <paramref name="dim"/> with METHOD §4's initialisation drawn from <paramref name="generator"/>.</summary>
+    public DarBlock(int dim, int expand, int state, int dtRank, Generator generator) : base(nameof(DarBlock))
     {
         Dim = dim;
         Inner = expand * dim;
@@ -60,12 +60,20 @@ public sealed class DarBlock : nn.Module
         gamma_s = new Parameter(torch.full(1, 1e-3f));
         gamma_a = new Parameter(torch.full(1, 1e-3f));
         RegisterComponents();
-        using var _ = torch.no_grad();
-        double bound = Math.Pow(dtRank, -0.5);
-        nn.init.uniform_(dt_proj.weight!, -bound, bound);
-        // Δ bias = softplus⁻¹(Δ₀), Δ₀ log-uniform in [1e-3, 1e-1].
-        var dt0 = torch.exp(torch.rand(Inner) * (Math.Log(0.1) - Math.Log(1e-3)) + Math.Log(1e-3));
-        dt_proj.bias!.copy_(dt0 + torch.log(-torch.expm1(-dt0)));
+        SeededInit.LinearDefault(in_proj, generator);
+        SeededInit.ConvDefault(conv1d.weight!, conv1d.bias, generator);
+        SeededInit.LinearDefault(x_proj, generator);
+        SeededInit.Uniform(dt_proj.weight!, Math.Pow(dtRank, -0.5), generator);
+        using (torch.no_grad())
+        {
+            // Δ bias = softplus⁻¹(Δ₀), Δ₀ log-uniform in [1e-3, 1e-1].
+            using var scope = torch.NewDisposeScope();
+            var dt0 = torch.exp(torch.rand(Inner, generator: generator) * (Math.Log(0.1) - Math.Log(1e-3)) + Math.Log(1e-3));
+            dt_proj.bias!.copy_(dt0 + torch.log(-torch.expm1(-dt0)));
+        }
+        SeededInit.LinearDefault(conv_proj, generator);
+        SeededInit.ConvDefault(conv.weight!, conv.bias, generator);
+        SeededInit.LinearDefault(out_proj, generator);
     }
 
     /// <summary>Joint width D.</summary>

@@ -29,14 +29,14 @@ public sealed class DecoupledTextBranches : nn.Module
     private readonly TextBranch? _local;
 
     /// <summary>Creates the branches for text width <paramref name="width"/>.</summary>
-    public DecoupledTextBranches(TextAlignment alignment, int slots, int width, int adapterLayers, bool residual) : base(nameof(DecoupledTextBranches))
+    public DecoupledTextBranches(TextAlignment alignment, int slots, int width, int adapterLayers, bool residual, Generator generator) : base(nameof(DecoupledTextBranches))
     {
         Alignment = alignment;
-        _global = new TextBranch(slots, width, adapterLayers, residual);
+        _global = new TextBranch(slots, width, adapterLayers, residual, generator);
         register_module("global", _global);
         if (alignment == TextAlignment.Decoupled)
         {
-            _local = new TextBranch(slots, width, adapterLayers, residual);
+            _local = new TextBranch(slots, width, adapterLayers, residual, generator);
             register_module("local", _local);
         }
     }

@@ -18,11 +18,12 @@ public sealed class TextBranch : nn.Module
 #pragma warning restore IDE1006
     private readonly TokenAdapter[] _adapters;
 
-    /// <summary>Creates a branch with <paramref name="slotCount"/> slots of width <paramref name="width"/>.</summary>
-    public TextBranch(int slotCount, int width, int adapterLayers, bool residual) : base(nameof(TextBranch))
+    /// <summary>Creates a branch with <paramref name="slotCount"/> slots (N(0, 0.02²)) of width <paramref name="width"/>.</summary>
+    public TextBranch(int slotCount, int width, int adapterLayers, bool residual, Generator generator) : base(nameof(TextBranch))
     {
-        slots = new Parameter(torch.randn(slotCount, width) * 0.02f);
-        _adapters = Enumerable.Range(0, adapterLayers).Select(_ => new TokenAdapter(width, residual)).ToArray();
+        slots = new Parameter(torch.empty(slotCount, width));
+        SeededInit.Normal(slots, 0.02, generator);
+        _adapters = Enumerable.Range(0, adapterLayers).Select(_ => new TokenAdapter(width, residual, generator)).ToArray();
         adapters = new ModuleList<TokenAdapter>(_adapters);
         RegisterComponents();
     }

@@ -18,19 +18,24 @@ public sealed class TokenAdapter : nn.Module<Tensor, Tensor>
     private readonly Linear up;
 #pragma warning restore IDE1006
 
-    /// <summary>Creates an adapter for token width <paramref name="width"/>.</summary>
-    public TokenAdapter(int width, bool residual) : base(nameof(TokenAdapter))
+    /// <summary>Creates an adapter for token width <paramref name="width"/>, initialised from <paramref name="generator"/>.</summary>
+    public TokenAdapter(int width, bool residual, Generator generator) : base(nameof(TokenAdapter))
     {
         Residual = residual;
         norm = nn.LayerNorm(width, eps: 1e-5);
         down = nn.Linear(width, width / 4);
         up = nn.Linear(width / 4, width);
         RegisterComponents();
+        SeededInit.LayerNormDefault(norm);
+        SeededInit.LinearDefault(down, generator);
         if (residual)
         {
-            using var _ = torch.no_grad();
-            up.weight!.zero_();
-            up.bias!.zero_();
+            SeededInit.Constant(up.weight!, 0);
+            SeededInit.Constant(up.bias!, 0);
+        }
+        else
+        {
+            SeededInit.LinearDefault(up, generator);
         }
     }
 
