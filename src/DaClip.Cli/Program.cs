@@ -13,6 +13,7 @@ public static class Program
         foreach (var command in new Command[]
         {
             BenchCommand.Create(),
+            DownloadCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
