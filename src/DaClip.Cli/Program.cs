@@ -14,6 +14,7 @@ public static class Program
         {
             InspectWeightsCommand.Create(),
             BenchCommand.Create(),
+            DownloadCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
