@@ -55,9 +55,9 @@ public sealed partial class OnnxGraphBuilder
     /// <param name="value">The value to expose; null or equal to <paramref name="name"/> when a node already writes <paramref name="name"/>.</param>
     public void AddOutput(string name, OnnxElementType type, IReadOnlyList<OnnxDim>? shape, string? value = null)
     {
-        if (value != null && value != name) NodeInto("Identity", [value], [name]);
         if (_graph.Output.Any(o => o.Name == name))
             throw new OnnxGraphException($"Graph '{Name}' already has an output named '{name}'.");
+        if (value != null && value != name) NodeInto("Identity", [value], [name]);
         _graph.Output.Add(ValueInfo(name, type, shape));
     }
 

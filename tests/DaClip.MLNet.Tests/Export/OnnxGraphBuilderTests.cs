@@ -271,6 +271,26 @@ public class OnnxGraphBuilderTests
         Assert.AreEqual(17L, proto.OpsetImport.Single().Version);
     }
 
+    [TestMethod]
+    public void ShapeOpsConstantsAndReflectPadMatchCSharp()
+    {
+        float[] x = [1, 2, 3, 4, 5, 6];   // [2, 3]
+        var model = new OnnxModelBuilder();
+        var g = model.Graph;
+        var input = g.AddInput("x", OnnxElementType.Float, [2, 3]);
+        var flat = g.Reshape(g.Transpose(input, 1, 0), 6);                           // 1 4 2 5 3 6
+        var middle = g.Slice(flat, [1], [5]);                                           // 4 2 5 3
+        var joined = g.Concat(0, middle, g.Constant(OnnxTensors.Float("", [10f, 20f], 2)));  // 4 2 5 3 10 20
+        var padded = g.Pad(joined, [2, 1], mode: "reflect");                            // 5 2 | 4 2 5 3 10 20 | 10
+        var picked = g.Gather(padded, g.AddInitializer(null, [0L, 8L, 3L], 3));        // 5 10 2
+        var ones = g.ConstantOfShape(g.Shape(picked), 1.5f);
+        g.AddOutput("padded", OnnxElementType.Float, [9], padded);
+        g.AddOutput("y", OnnxElementType.Float, [3], g.Add(picked, ones));
+        var result = OrtRunner.Run(model.ToBytes(), ("x", x, [2, 3]));
+        CollectionAssert.AreEqual(new[] { 5f, 2, 4, 2, 5, 3, 10, 20, 10 }, result["padded"].Floats);
+        CollectionAssert.AreEqual(new[] { 6.5f, 11.5f, 3.5f }, result["y"].Floats);
+    }
+
     /// <summary>erf by its Maclaurin series (|x| &lt;= 3 here); converges to double precision.</summary>
     private static double Erf(double x)
     {
