@@ -1,0 +1,41 @@
+namespace DaClip.MLNet.Scoring;
+
+/// <summary>
+/// Keys of the ONNX <c>metadata_props</c> a DA-CLIP model carries (written by the exporter, read by
+/// <see cref="DaClipOnnxScorer"/>), and the values of the format markers.
+/// </summary>
+public static class DaClipModelMetadata
+{
+    /// <summary>Marks the file as a DA-CLIP model; its value is <see cref="FormatName"/>. Required.</summary>
+    public const string Format = "daclip.format";
+
+    /// <summary>Version of the input / output contract (an integer, see <see cref="CurrentFormatVersion"/>). Required.</summary>
+    public const string FormatVersion = "daclip.format_version";
+
+    /// <summary>Version of the DaClip.MLNet library that exported the model (informational).</summary>
+    public const string Version = "daclip.version";
+
+    /// <summary>Side S of the square input, in pixels (an integer). Falls back to the input's fixed shape when absent.</summary>
+    public const string ImageSize = "daclip.image_size";
+
+    /// <summary>How images are fitted to S x S in training (<see cref="Imaging.ImageFit"/> name: Stretch, Pad, Crop). Stretch when absent.</summary>
+    public const string ImageFit = "daclip.image_fit";
+
+    /// <summary>Side g of the patch grid of <c>patch_map</c> (an integer; informational, the output shape is authoritative).</summary>
+    public const string PatchGrid = "daclip.patch_grid";
+
+    /// <summary>The CLIP backbone, e.g. <c>ViT-L/14@336px</c> (informational).</summary>
+    public const string Backbone = "daclip.backbone";
+
+    /// <summary>The DA-CLIP options the model was exported with, as JSON (informational).</summary>
+    public const string OptionsJson = "daclip.options_json";
+
+    /// <summary>The score threshold baked into <c>predicted_label</c> (invariant-culture float).</summary>
+    public const string Threshold = "daclip.threshold";
+
+    /// <summary>The value of <see cref="Format"/>.</summary>
+    public const string FormatName = "daclip-anomaly-onnx";
+
+    /// <summary>The contract version this library writes and the newest it reads.</summary>
+    public const int CurrentFormatVersion = 1;
+}

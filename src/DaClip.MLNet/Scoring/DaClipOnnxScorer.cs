@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using DaClip.MLNet.Imaging;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace DaClip.MLNet.Scoring;
+
+/// <summary>
+/// Scores images with an exported DA-CLIP ONNX model on ONNX Runtime: decodes and resizes them with
+/// <see cref="ImagePreprocessor"/> (the path training uses), runs them in batches, and returns one
+/// <see cref="DaClipPrediction"/> per image. Checks at load time that the model carries the DA-CLIP contract
+/// (<see cref="DaClipModelMetadata"/>, <see cref="DaClipModelTensors"/>). Safe to call from several threads at once
+/// (ONNX Runtime sessions run concurrently); dispose it when done, not while calls are running.
+/// </summary>
+public sealed class DaClipOnnxScorer : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly DaClipScorerOptions _options;
+    private volatile bool _disposed;
+
+    /// <summary>Loads the model file at <paramref name="modelPath"/> (with its <c>.data</c> side file when it has one).</summary>
+    /// <exception cref="DaClipFileFormatException">Missing file, not an ONNX model, or not a DA-CLIP model.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA / TensorRT was requested explicitly and cannot start.</exception>
+    public DaClipOnnxScorer(string modelPath, DaClipScorerOptions? options = null)
+        : this(modelPath ?? throw new ArgumentNullException(nameof(modelPath)), null, modelPath, options) { }
+
+    /// <summary>Loads a serialised model (all tensors inline); <paramref name="modelName"/> names it in messages.</summary>
+    /// <exception cref="DaClipFileFormatException">Not an ONNX model, or not a DA-CLIP model.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA / TensorRT was requested explicitly and cannot start.</exception>
+    public DaClipOnnxScorer(byte[] model, DaClipScorerOptions? options = null, string modelName = "<model bytes>")
+        : this(null, model ?? throw new ArgumentNullException(nameof(model)), modelName, options) { }
+
+    private DaClipOnnxScorer(string? path, byte[]? bytes, string name, DaClipScorerOptions? options)
+    {
+        _options = options ?? new DaClipScorerOptions();
+        if (_options.MaxDecodeParallelism <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.MaxDecodeParallelism, "MaxDecodeParallelism must be positive.");
+        ModelSource = name;
+        var log = _options.Log ?? (message => System.Diagnostics.Trace.WriteLine(message, "DaClip.MLNet"));
+        (_session, ExecutionProvider) = OnnxSessionFactory.Create(path, bytes, name, _options, log);
+        try
+        {
+            Metadata = new Dictionary<string, string>(_session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
+            CheckContract();
+            ImageSize = ReadImageSize();
+            Threshold = ReadThreshold();
+            Preprocessor = new ImagePreprocessor(ImageSize, _options.Fit ?? ReadFit());
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The model's path, or the name given for in-memory bytes.</summary>
+    public string ModelSource { get; }
+
+    /// <summary>The provider the session actually runs on (CPU after an <see cref="ExecutionProvider.Auto"/> fallback).</summary>
+    public ExecutionProvider ExecutionProvider { get; }
+
+    /// <summary>Side S of the model's square input and of <see cref="DaClipPrediction.AnomalyMap"/>.</summary>
+    public int ImageSize { get; }
+
+    /// <summary>The threshold baked into <c>predicted_label</c>, from the model's metadata; null when it does not say.</summary>
+    public float? Threshold { get; }
+
+    /// <summary>The model's <c>metadata_props</c>.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>The preprocessing applied to every image (S x S, the fit in use).</summary>
+    public ImagePreprocessor Preprocessor { get; }
+
+    /// <summary>Scores one image file.</summary>
+    /// <exception cref="ImageInputException">The image cannot be decoded.</exception>
+    public DaClipPrediction Score(string imagePath) => Score([imagePath], 1)[0];
+
+    /// <summary>Scores image files, <paramref name="batchSize"/> per model run; results in input order.</summary>
+    /// <exception cref="ImageInputException">An image cannot be decoded (the first failing one in its batch is reported).</exception>
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<string> imagePaths, int batchSize = 8)
+    {
+        ArgumentNullException.ThrowIfNull(imagePaths);
+        return ScoreBatched(imagePaths, batchSize, (path, _) => ImageDecoder.Decode(path), (path, _) => path);
+    }
+
+    /// <summary>Scores ML.NET images (see <see cref="ImageDecoder.FromMLImage"/>); results in input order.</summary>
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<MLImage> images, int batchSize = 8)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return ScoreBatched(images, batchSize, (image, i) => ImageDecoder.FromMLImage(image, Index(i)), (_, i) => Index(i));
+    }
+
+    /// <summary>Scores decoded images; results in input order.</summary>
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<RgbImage> images, int batchSize = 8)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return ScoreBatched(images, batchSize, (image, _) => image, (_, i) => Index(i));
+    }
+
+    /// <summary>
+    /// Runs the model on images already preprocessed by <see cref="Preprocessor"/>: <paramref name="pixels"/> holds
+    /// <paramref name="count"/> consecutive 3 x S x S blocks. One model run; results in order.
+    /// </summary>
+    public IReadOnlyList<DaClipPrediction> ScorePixels(float[] pixels, int count)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (pixels.Length != (long)count * Preprocessor.TensorLength)
+            throw new ArgumentException($"{count} images of 3 x {ImageSize} x {ImageSize} need {(long)count * Preprocessor.TensorLength} floats; got {pixels.Length}.", nameof(pixels));
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var input = AllocateInput(count);
+        pixels.CopyTo(input.GetTensorMutableDataAsSpan<float>());
+        return Run(input, count, Enumerable.Range(0, count).Select(Index).ToArray());
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _session.Dispose();
+    }
+
+    private IReadOnlyList<DaClipPrediction> ScoreBatched<T>(IReadOnlyList<T> items, int batchSize, Func<T, int, RgbImage> decode,
+        Func<T, int, string> describe)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var results = new List<DaClipPrediction>(items.Count);
+        int len = Preprocessor.TensorLength;
+        for (int start = 0; start < items.Count; start += batchSize)
+        {
+            int n = Math.Min(batchSize, items.Count - start);
+            using var input = AllocateInput(n);
+            var errors = new Exception?[n];
+            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDecodeParallelism }, i =>
+            {
+                try
+                {
+                    Preprocessor.ProcessInto(decode(items[start + i], start + i), input.GetTensorMutableDataAsSpan<float>().Slice(i * len, len));
+                }
+                catch (Exception e)
+                {
+                    errors[i] = e;
+                }
+            });
+            if (errors.FirstOrDefault(e => e != null) is { } error) ExceptionDispatchInfo.Throw(error);
+            var sources = new string[n];
+            for (int i = 0; i < n; i++) sources[i] = describe(items[start + i], start + i);
+            results.AddRange(Run(input, n, sources));
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// The input tensor in memory from ONNX Runtime's allocator (64-byte aligned). ONNX Runtime's CPU kernels round
+    /// differently depending on the input buffer's alignment, so a managed array, whose alignment varies from one
+    /// allocation to the next, would make repeated runs differ in the last bit.
+    /// </summary>
+    private OrtValue AllocateInput(int n) =>
+        OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [n, 3, ImageSize, ImageSize]);
+
+    private DaClipPrediction[] Run(OrtValue input, int n, string[] sources)
+    {
+        int s = ImageSize;
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, [DaClipModelTensors.Pixels], [input], DaClipModelTensors.Outputs);
+        var score = Read<float>(outputs[0], DaClipModelTensors.Score, [n]);
+        var label = Read<bool>(outputs[1], DaClipModelTensors.PredictedLabel, [n]);
+        var map = Read<float>(outputs[2], DaClipModelTensors.AnomalyMap, [n, 1, s, s]);
+        var global = Read<float>(outputs[3], DaClipModelTensors.GlobalProb, [n]);
+        var patchShape = outputs[4].GetTensorTypeAndShape().Shape;
+        int g = patchShape.Length == 4 ? (int)patchShape[2] : -1;
+        var patch = Read<float>(outputs[4], DaClipModelTensors.PatchMap, [n, 1, g, g]);
+
+        var predictions = new DaClipPrediction[n];
+        for (int i = 0; i < n; i++)
+            predictions[i] = new DaClipPrediction(sources[i], score[i], label[i], global[i],
+                map.Slice(i * s * s, s * s).ToArray(), s, patch.Slice(i * g * g, g * g).ToArray(), g);
+        return predictions;
+    }
+
+    private ReadOnlySpan<T> Read<T>(OrtValue value, string name, long[] expectedShape) where T : unmanaged
+    {
+        var shape = value.GetTensorTypeAndShape().Shape;
+        if (!shape.SequenceEqual(expectedShape))
+            throw new DaClipFileFormatException(ModelSource,
+                $"output '{name}' has shape [{string.Join(", ", shape)}] but the DA-CLIP contract needs [{string.Join(", ", expectedShape)}]. Re-export the model with DaClip.MLNet.");
+        return value.GetTensorDataAsSpan<T>();
+    }
+
+    private void CheckContract()
+    {
+        if (!Metadata.TryGetValue(DaClipModelMetadata.Format, out var format) || format != DaClipModelMetadata.FormatName)
+            throw new DaClipFileFormatException(ModelSource, format == null
+                ? $"not a DA-CLIP model: the metadata key '{DaClipModelMetadata.Format}' is missing. Load a model exported by DaClip.MLNet (daclip export), not a CLIP or other ONNX model."
+                : $"not a DA-CLIP model: '{DaClipModelMetadata.Format}' is '{format}', expected '{DaClipModelMetadata.FormatName}'. Load a model exported by DaClip.MLNet.");
+        if (!Metadata.TryGetValue(DaClipModelMetadata.FormatVersion, out var versionText)
+            || !int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
+            throw new DaClipFileFormatException(ModelSource, $"the metadata key '{DaClipModelMetadata.FormatVersion}' is missing or not a positive integer. Re-export the model with DaClip.MLNet.");
+        if (version > DaClipModelMetadata.CurrentFormatVersion)
+            throw new DaClipFileFormatException(ModelSource, $"the model uses DA-CLIP format version {version}; this DaClip.MLNet reads up to version {DaClipModelMetadata.CurrentFormatVersion}. Update the DaClip.MLNet package.");
+
+        if (!_session.InputMetadata.TryGetValue(DaClipModelTensors.Pixels, out var pixels) || _session.InputMetadata.Count != 1)
+            throw new DaClipFileFormatException(ModelSource, $"the model's inputs are [{string.Join(", ", _session.InputNames)}]; a DA-CLIP model has the single input '{DaClipModelTensors.Pixels}'. Re-export the model with DaClip.MLNet.");
+        var dims = pixels.Dimensions;
+        if (!pixels.IsTensor || pixels.ElementDataType != TensorElementType.Float || dims.Length != 4 || dims[1] is not (3 or -1))
+            throw new DaClipFileFormatException(ModelSource, $"input '{DaClipModelTensors.Pixels}' must be float32 [N, 3, S, S]; it is {pixels.ElementDataType} [{string.Join(", ", dims)}]. Re-export the model with DaClip.MLNet.");
+
+        var wanted = new (string Name, TensorElementType Type)[]
+        {
+            (DaClipModelTensors.Score, TensorElementType.Float), (DaClipModelTensors.PredictedLabel, TensorElementType.Bool),
+            (DaClipModelTensors.AnomalyMap, TensorElementType.Float), (DaClipModelTensors.GlobalProb, TensorElementType.Float),
+            (DaClipModelTensors.PatchMap, TensorElementType.Float),
+        };
+        var missing = wanted.Where(w => !_session.OutputMetadata.ContainsKey(w.Name)).Select(w => w.Name).ToList();
+        if (missing.Count > 0)
+            throw new DaClipFileFormatException(ModelSource, $"the model lacks the output(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} of the DA-CLIP contract (it has [{string.Join(", ", _session.OutputNames)}]). Re-export the model with DaClip.MLNet.");
+        foreach (var (name, type) in wanted)
+            if (_session.OutputMetadata[name].ElementDataType != type)
+                throw new DaClipFileFormatException(ModelSource, $"output '{name}' is {_session.OutputMetadata[name].ElementDataType}, the DA-CLIP contract needs {type}. Re-export the model with DaClip.MLNet.");
+    }
+
+    private int ReadImageSize()
+    {
+        var dims = _session.InputMetadata[DaClipModelTensors.Pixels].Dimensions;
+        int? fromShape = dims[2] > 0 && dims[2] == dims[3] ? dims[2] : null;
+        if (Metadata.TryGetValue(DaClipModelMetadata.ImageSize, out var text))
+        {
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size <= 0)
+                throw new DaClipFileFormatException(ModelSource, $"metadata '{DaClipModelMetadata.ImageSize}' is '{text}', not a positive integer. Re-export the model with DaClip.MLNet.");
+            if ((dims[2] > 0 && dims[2] != size) || (dims[3] > 0 && dims[3] != size))
+                throw new DaClipFileFormatException(ModelSource, $"metadata '{DaClipModelMetadata.ImageSize}' says {size} but input '{DaClipModelTensors.Pixels}' is [{string.Join(", ", dims)}]. Re-export the model with DaClip.MLNet.");
+            return size;
+        }
+        return fromShape ?? throw new DaClipFileFormatException(ModelSource,
+            $"the image size is unknown: no '{DaClipModelMetadata.ImageSize}' metadata and input '{DaClipModelTensors.Pixels}' has no fixed square size ([{string.Join(", ", dims)}]). Re-export the model with DaClip.MLNet.");
+    }
+
+    private float? ReadThreshold()
+    {
+        if (!Metadata.TryGetValue(DaClipModelMetadata.Threshold, out var text)) return null;
+        return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float t) ? t
+            : throw new DaClipFileFormatException(ModelSource, $"metadata '{DaClipModelMetadata.Threshold}' is '{text}', not a number. Re-export the model with DaClip.MLNet.");
+    }
+
+    private ImageFit ReadFit()
+    {
+        if (!Metadata.TryGetValue(DaClipModelMetadata.ImageFit, out var text)) return ImageFit.Stretch;
+        return Enum.TryParse<ImageFit>(text, ignoreCase: false, out var fit) && Enum.IsDefined(fit) ? fit
+            : throw new DaClipFileFormatException(ModelSource, $"metadata '{DaClipModelMetadata.ImageFit}' is '{text}'; expected one of {string.Join(", ", Enum.GetNames<ImageFit>())}. Re-export the model, or set DaClipScorerOptions.Fit.");
+    }
+
+    private static string Index(int i) => "#" + i.ToString(CultureInfo.InvariantCulture);
+}
