@@ -52,10 +52,7 @@ public sealed record ClipConfig(
     /// The embedded random backbone (<c>tiny</c>): small enough that an epoch on ~200 images of 128×128 takes seconds
     /// on 2 CPU cores. Its weights are random: it demonstrates the pipeline, not CLIP's knowledge.
     /// </summary>
-    public static ClipConfig Tiny { get; } = new(64, 128, 4, 128, 16, 77, TinyVocabularySize, 128, 2);
-
-    /// <summary>Vocabulary size of the tiny backbone (the built-in word tokenizer's ids fit below it).</summary>
-    public const int TinyVocabularySize = 64;
+    public static ClipConfig Tiny { get; } = new(64, 128, 4, 128, 16, 77, TinyWordTokenizer.VocabularySize, 128, 2);
 
     /// <summary>The released architectures, by OpenAI's names.</summary>
     public static IReadOnlyDictionary<string, ClipConfig> Known { get; } = new Dictionary<string, ClipConfig>
