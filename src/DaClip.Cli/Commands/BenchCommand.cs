@@ -10,6 +10,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Run a benchmark and print its table (results are recorded in docs/benchmarks.md).");
         foreach (var sub in new Command[]
         {
+            Bench.MetricsBenchmark.CreateCommand(),
         })
         {
             bench.Subcommands.Add(sub);
