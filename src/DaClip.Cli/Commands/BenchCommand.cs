@@ -11,6 +11,7 @@ internal static class BenchCommand
         foreach (var sub in new Command[]
         {
             Bench.MetricsBenchmark.CreateCommand(),
+            Bench.TrainBenchmark.CreateCommand(),
         })
         {
             bench.Subcommands.Add(sub);
