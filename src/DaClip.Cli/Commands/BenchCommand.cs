@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DaClip.Cli.Bench;
 
 namespace DaClip.Cli.Commands;
 
@@ -10,6 +11,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Run a benchmark and print its table (results are recorded in docs/benchmarks.md).");
         foreach (var sub in new Command[]
         {
+            InferenceBenchmark.Create(),
         })
         {
             bench.Subcommands.Add(sub);

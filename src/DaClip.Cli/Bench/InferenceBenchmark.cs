@@ -1,0 +1,231 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using DaClip.MLNet;
+using DaClip.MLNet.Scoring;
+using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Export;
+using DaClip.MLNet.Training.Network;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DaClip.Cli.Bench;
+
+/// <summary>
+/// <c>daclip bench infer</c>: full DA-CLIP inference at real size (ViT-L/14@336 dimensions, seeded random weights,
+/// default options) on CPU, batch 1: the exported ONNX model on ONNX Runtime against the TorchSharp reference
+/// (<see cref="DaClipNetwork.Predict"/>) on the same weights in the same process. Prints median latency, peak
+/// resident memory of each phase, the ratio and the largest output difference; with <c>--profile</c> also where ONNX
+/// Runtime spends its time. Results are recorded in docs/benchmarks.md.
+/// </summary>
+internal static class InferenceBenchmark
+{
+    public static Command Create()
+    {
+        var size = new Option<int>("--size") { Description = "Input side S: 336 (native grid 24) or 518 (grid 37, the paper's).", DefaultValueFactory = _ => 518 };
+        size.Validators.Add(r =>
+        {
+            if (r.GetValue(size) is not (336 or 518)) r.AddError("--size must be 336 or 518.");
+        });
+        var runs = new Option<int>("--runs") { Description = "Timed runs of each engine (after the warm-up).", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs of each engine first.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads for TorchSharp and ONNX Runtime (intra-op).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var scan = new Option<DarScanForm>("--scan") { Description = "Selective-scan form of the exported graph.", DefaultValueFactory = _ => DarScanForm.Parallel };
+        var precision = new Option<OnnxPrecision>("--precision") { Description = "Precision of the exported graph (Float16 is meant for GPUs).", DefaultValueFactory = _ => OnnxPrecision.Float32 };
+        var profile = new Option<bool>("--profile") { Description = "Profile one extra ONNX Runtime run and print the time per operator and per graph part." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random weights and pixels.", DefaultValueFactory = _ => 0 };
+        foreach (var o in new[] { runs, threads })
+            o.Validators.Add(r =>
+            {
+                if (r.GetValue(o) < 1) r.AddError($"{o.Name} must be at least 1.");
+            });
+        warmup.Validators.Add(r =>
+        {
+            if (r.GetValue(warmup) < 0) r.AddError("--warmup must be 0 or more.");
+        });
+
+        var command = new Command("infer",
+            "DA-CLIP inference at ViT-L/14@336 size on CPU: ONNX Runtime (exported graph) vs TorchSharp (reference), batch 1.")
+        {
+            size, runs, warmup, threads, scan, precision, profile, seed,
+        };
+        command.SetAction(parse => Run(new Settings(parse.GetValue(size), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(threads),
+            parse.GetValue(scan), parse.GetValue(precision), parse.GetValue(profile), parse.GetValue(seed))));
+        return command;
+    }
+
+    private sealed record Settings(int Size, int Runs, int Warmup, int Threads, DarScanForm Scan, OnnxPrecision Precision, bool Profile, int Seed);
+
+    private static int Run(Settings s)
+    {
+        var config = ClipConfig.VitL14At336;
+        var options = new DaClipModelOptions { ImageSize = s.Size };
+        int grid = s.Size / config.VisionPatchSize;
+        Console.WriteLine($"# daclip bench infer: {config.ArchitectureName} dimensions, random weights (seed {s.Seed}), S = {s.Size} (grid {grid}), " +
+                          $"batch 1, {s.Threads} thread(s), export {s.Precision} / scan {s.Scan}; {s.Warmup} warm-up + {s.Runs} timed run(s) each");
+        torch.set_num_threads(s.Threads);
+        var folder = Path.Combine(Path.GetTempPath(), $"daclip-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            using var clip = new ClipModel(config, s.Seed);
+            clip.eval();
+            var tokenizer = TinyWordTokenizer.Instance;
+            var prompts = PromptBank.Create(options, tokenizer.EncodeBpe, tokenizer.SotId, tokenizer.EotId, config.ContextLength);
+            using var net = new DaClipNetwork(clip, prompts, options, s.Seed);
+            Console.WriteLine($"model built in {sw.Elapsed.TotalSeconds:F1} s");
+
+            sw.Restart();
+            var path = Path.Combine(folder, "daclip.onnx");
+            DaClipOnnxExporter.Export(net, path, new DaClipExportOptions { ScanForm = s.Scan, Precision = s.Precision });
+            long modelBytes = Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
+            double exportSeconds = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"exported in {exportSeconds:F1} s ({modelBytes / 1e6:F0} MB)");
+
+            var rng = new Random(s.Seed);
+            var pixels = new float[3 * s.Size * s.Size];
+            for (int i = 0; i < pixels.Length; i++) pixels[i] = (float)rng.NextDouble();
+
+            // ONNX Runtime first, through the scorer, so that its memory is measured from a baseline of the network's weights.
+            ReleaseManagedMemory();
+            long? ortBase = ProcessMemory.Current;
+            bool resettable = ProcessMemory.ResetPeak();
+            sw.Restart();
+            var scorerOptions = new DaClipScorerOptions { Provider = ExecutionProvider.Cpu, IntraOpThreads = s.Threads, Log = _ => { } };
+            DaClip.MLNet.Scoring.DaClipPrediction ort = default!;
+            List<double> ortTimes;
+            double loadSeconds;
+            using (var scorer = new DaClipOnnxScorer(path, scorerOptions))
+            {
+                loadSeconds = sw.Elapsed.TotalSeconds;
+                ortTimes = Time(s, () => ort = scorer.ScorePixels(pixels, 1)[0]);
+            }
+            long? ortPeak = ProcessMemory.Peak;
+            Console.WriteLine($"ONNX Runtime: {Describe(ortTimes)} (session created in {loadSeconds:F1} s)");
+
+            // TorchSharp reference.
+            ReleaseManagedMemory();
+            long? torchBase = ProcessMemory.Current;
+            ProcessMemory.ResetPeak();
+            Reference reference = default!;
+            var torchTimes = Time(s, () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                using var input = torch.tensor(pixels, [1, 3, s.Size, s.Size]);
+                using var p = net.Predict(input);
+                reference = new Reference(p.Score.data<float>().ToArray(), p.AnomalyMap.data<float>().ToArray(),
+                    p.GlobalProbability.data<float>().ToArray(), p.PatchMap.data<float>().ToArray());
+            });
+            long? torchPeak = ProcessMemory.Peak;
+            Console.WriteLine($"TorchSharp: {Describe(torchTimes)}");
+
+            double ratio = Median(ortTimes) / Median(torchTimes);
+            double dScore = MaxAbs([ort.Score], reference.Score), dMap = MaxAbs(ort.AnomalyMap, reference.AnomalyMap);
+            double dGlobal = MaxAbs([ort.GlobalProb], reference.GlobalProb), dPatch = MaxAbs(ort.PatchMap, reference.PatchMap);
+            string Mem(long? basis, long? peak) => resettable ? $"{ProcessMemory.Gib(peak)} (+{ProcessMemory.Gib(peak - basis)})" : ProcessMemory.Gib(peak);
+            Console.WriteLine();
+            Console.WriteLine("| S | grid | precision | scan | TorchSharp median | ORT median | ORT / TorchSharp | max abs diff score / map / global / patch | peak RSS ORT phase | peak RSS TorchSharp phase |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {s.Size} | {grid} | {s.Precision} | {s.Scan} | {Median(torchTimes):F2} s | {Median(ortTimes):F2} s | {ratio:F2} | " +
+                $"{dScore:E1} / {dMap:E1} / {dGlobal:E1} / {dPatch:E1} | {Mem(ortBase, ortPeak)} | {Mem(torchBase, torchPeak)} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Process peak (Process.PeakWorkingSet64, since the last reset): {ProcessMemory.Gib(Process.GetCurrentProcess().PeakWorkingSet64)}; " +
+                $"RSS before the ORT phase {ProcessMemory.Gib(ortBase)} (network weights); export {exportSeconds:F1} s, model {modelBytes / 1e6:F0} MB."));
+            if (s.Profile) Profile(s, path, pixels, folder);
+            return 0;
+        }
+        catch (DaClipException e)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return 2;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                Console.Error.WriteLine($"warning: could not delete {folder}");
+            }
+        }
+    }
+
+    /// <summary>Collects garbage and compacts the large-object heap, so that RSS baselines hold live data only.</summary>
+    private static void ReleaseManagedMemory()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+    }
+
+    private sealed record Reference(float[] Score, float[] AnomalyMap, float[] GlobalProb, float[] PatchMap);
+
+    /// <summary>One profiled run on a session with the scorer's settings; prints the top operators and graph parts.</summary>
+    private static void Profile(Settings s, string path, float[] pixels, string folder)
+    {
+        using var so = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = s.Threads,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        so.ProfileOutputPathPrefix = Path.Combine(folder, "ort-profile");   // before EnableProfiling, which reads it
+        so.EnableProfiling = true;
+        using var session = new InferenceSession(path, so);
+        using var input = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, [1, 3, s.Size, s.Size]);
+        pixels.CopyTo(input.GetTensorMutableDataAsSpan<float>());
+        using var runOptions = new RunOptions();
+        for (int i = 0; i < 2; i++)
+        {
+            using var outputs = session.Run(runOptions, [DaClipModelTensors.Pixels], [input], DaClipModelTensors.Outputs);
+        }
+        var summary = OrtProfileSummary.Read(session.EndProfiling());
+        double runs = 2;
+        Console.WriteLine();
+        Console.WriteLine($"ONNX Runtime profile (kernel time per run, mean of {runs:F0} runs; total {summary.TotalMs / runs / 1000:F2} s):");
+        Console.WriteLine("| operator | ms / run | share | kernels / run |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var e in summary.ByOperator.Take(12))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {e.Key} | {e.Ms / runs:F0} | {e.Ms / summary.TotalMs:P1} | {e.Calls / runs:F0} |"));
+        Console.WriteLine();
+        Console.WriteLine("| graph part | ms / run | share |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var e in summary.ByPart)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {e.Key} | {e.Ms / runs:F1} | {e.Ms / summary.TotalMs:P1} |"));
+    }
+
+    private static List<double> Time(Settings s, Action run)
+    {
+        var times = new List<double>();
+        for (int i = 0; i < s.Warmup + s.Runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            run();
+            if (i >= s.Warmup) times.Add(sw.Elapsed.TotalSeconds);
+        }
+        return times;
+    }
+
+    private static double Median(List<double> xs)
+    {
+        var sorted = xs.Order().ToList();
+        int n = sorted.Count;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static string Describe(List<double> times) =>
+        string.Create(CultureInfo.InvariantCulture, $"median {Median(times):F2} s (runs: {string.Join(", ", times.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} s)");
+
+    private static double MaxAbs(float[] a, float[] b)
+    {
+        if (a.Length != b.Length) throw new InvalidOperationException($"Output lengths differ: {a.Length} vs {b.Length}.");
+        double m = 0;
+        for (int i = 0; i < a.Length; i++) m = Math.Max(m, Math.Abs((double)a[i] - b[i]));
+        return m;
+    }
+}
