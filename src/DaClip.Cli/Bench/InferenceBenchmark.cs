@@ -33,6 +33,8 @@ internal static class InferenceBenchmark
         var threads = new Option<int>("--threads") { Description = "Threads for TorchSharp and ONNX Runtime (intra-op).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var scan = new Option<DarScanForm>("--scan") { Description = "Selective-scan form of the exported graph.", DefaultValueFactory = _ => DarScanForm.Parallel };
         var precision = new Option<OnnxPrecision>("--precision") { Description = "Precision of the exported graph (Float16 is meant for GPUs).", DefaultValueFactory = _ => OnnxPrecision.Float32 };
+        var attention = new Option<bool>("--standard-attention") { Description = "Export attention as standard ONNX operators instead of ONNX Runtime's fused MultiHeadAttention." };
+        var skipReference = new Option<bool>("--skip-reference") { Description = "Time ONNX Runtime only (no TorchSharp reference, no comparison)." };
         var profile = new Option<bool>("--profile") { Description = "Profile one extra ONNX Runtime run and print the time per operator and per graph part." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights and pixels.", DefaultValueFactory = _ => 0 };
         foreach (var o in new[] { runs, threads })
@@ -48,14 +50,26 @@ internal static class InferenceBenchmark
         var command = new Command("infer",
             "DA-CLIP inference at ViT-L/14@336 size on CPU: ONNX Runtime (exported graph) vs TorchSharp (reference), batch 1.")
         {
-            size, runs, warmup, threads, scan, precision, profile, seed,
+            size, runs, warmup, threads, scan, precision, attention, skipReference, profile, seed,
         };
         command.SetAction(parse => Run(new Settings(parse.GetValue(size), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(threads),
-            parse.GetValue(scan), parse.GetValue(precision), parse.GetValue(profile), parse.GetValue(seed))));
+            parse.GetValue(scan), parse.GetValue(precision), !parse.GetValue(attention), parse.GetValue(skipReference), parse.GetValue(profile), parse.GetValue(seed))));
         return command;
     }
 
-    private sealed record Settings(int Size, int Runs, int Warmup, int Threads, DarScanForm Scan, OnnxPrecision Precision, bool Profile, int Seed);
+    private sealed record Settings(int Size, int Runs, int Warmup, int Threads, DarScanForm Scan, OnnxPrecision Precision, bool FusedAttention,
+        bool SkipReference, bool Profile, int Seed);
+
+    /// <summary>Wall-clock and process CPU seconds of each timed run.</summary>
+    private sealed record Timings(List<double> Wall, List<double> Cpu)
+    {
+        public double MedianWall => Median(Wall);
+
+        public double MedianCpu => Median(Cpu);
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"median {MedianWall:F2} s wall, {MedianCpu:F2} s CPU (runs: {string.Join(", ", Wall.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} s)");
+    }
 
     private static int Run(Settings s)
     {
@@ -63,7 +77,7 @@ internal static class InferenceBenchmark
         var options = new DaClipModelOptions { ImageSize = s.Size };
         int grid = s.Size / config.VisionPatchSize;
         Console.WriteLine($"# daclip bench infer: {config.ArchitectureName} dimensions, random weights (seed {s.Seed}), S = {s.Size} (grid {grid}), " +
-                          $"batch 1, {s.Threads} thread(s), export {s.Precision} / scan {s.Scan}; {s.Warmup} warm-up + {s.Runs} timed run(s) each");
+                          $"batch 1, {s.Threads} thread(s), export {s.Precision} / scan {s.Scan} / {AttentionName(s)} attention; {s.Warmup} warm-up + {s.Runs} timed run(s) each; load average {LoadAverage()}");
         torch.set_num_threads(s.Threads);
         var folder = Path.Combine(Path.GetTempPath(), $"daclip-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -79,7 +93,7 @@ internal static class InferenceBenchmark
 
             sw.Restart();
             var path = Path.Combine(folder, "daclip.onnx");
-            DaClipOnnxExporter.Export(net, path, new DaClipExportOptions { ScanForm = s.Scan, Precision = s.Precision });
+            DaClipOnnxExporter.Export(net, path, new DaClipExportOptions { ScanForm = s.Scan, Precision = s.Precision, FusedAttention = s.FusedAttention });
             long modelBytes = Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
             double exportSeconds = sw.Elapsed.TotalSeconds;
             Console.WriteLine($"exported in {exportSeconds:F1} s ({modelBytes / 1e6:F0} MB)");
@@ -95,7 +109,7 @@ internal static class InferenceBenchmark
             sw.Restart();
             var scorerOptions = new DaClipScorerOptions { Provider = ExecutionProvider.Cpu, IntraOpThreads = s.Threads, Log = _ => { } };
             DaClip.MLNet.Scoring.DaClipPrediction ort = default!;
-            List<double> ortTimes;
+            Timings ortTimes;
             double loadSeconds;
             using (var scorer = new DaClipOnnxScorer(path, scorerOptions))
             {
@@ -103,37 +117,40 @@ internal static class InferenceBenchmark
                 ortTimes = Time(s, () => ort = scorer.ScorePixels(pixels, 1)[0]);
             }
             long? ortPeak = ProcessMemory.Peak;
-            Console.WriteLine($"ONNX Runtime: {Describe(ortTimes)} (session created in {loadSeconds:F1} s)");
-
-            // TorchSharp reference.
-            ReleaseManagedMemory();
-            long? torchBase = ProcessMemory.Current;
-            ProcessMemory.ResetPeak();
-            Reference reference = default!;
-            var torchTimes = Time(s, () =>
-            {
-                using var scope = torch.NewDisposeScope();
-                using var input = torch.tensor(pixels, [1, 3, s.Size, s.Size]);
-                using var p = net.Predict(input);
-                reference = new Reference(p.Score.data<float>().ToArray(), p.AnomalyMap.data<float>().ToArray(),
-                    p.GlobalProbability.data<float>().ToArray(), p.PatchMap.data<float>().ToArray());
-            });
-            long? torchPeak = ProcessMemory.Peak;
-            Console.WriteLine($"TorchSharp: {Describe(torchTimes)}");
-
-            double ratio = Median(ortTimes) / Median(torchTimes);
-            double dScore = MaxAbs([ort.Score], reference.Score), dMap = MaxAbs(ort.AnomalyMap, reference.AnomalyMap);
-            double dGlobal = MaxAbs([ort.GlobalProb], reference.GlobalProb), dPatch = MaxAbs(ort.PatchMap, reference.PatchMap);
+            Console.WriteLine($"ONNX Runtime: {ortTimes} (session created in {loadSeconds:F1} s)");
             string Mem(long? basis, long? peak) => resettable ? $"{ProcessMemory.Gib(peak)} (+{ProcessMemory.Gib(peak - basis)})" : ProcessMemory.Gib(peak);
-            Console.WriteLine();
-            Console.WriteLine("| S | grid | precision | scan | TorchSharp median | ORT median | ORT / TorchSharp | max abs diff score / map / global / patch | peak RSS ORT phase | peak RSS TorchSharp phase |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+
+            if (!s.SkipReference)
+            {
+                // TorchSharp reference.
+                ReleaseManagedMemory();
+                long? torchBase = ProcessMemory.Current;
+                ProcessMemory.ResetPeak();
+                Reference reference = default!;
+                var torchTimes = Time(s, () =>
+                {
+                    using var scope = torch.NewDisposeScope();
+                    using var input = torch.tensor(pixels, [1, 3, s.Size, s.Size]);
+                    using var p = net.Predict(input);
+                    reference = new Reference(p.Score.data<float>().ToArray(), p.AnomalyMap.data<float>().ToArray(),
+                        p.GlobalProbability.data<float>().ToArray(), p.PatchMap.data<float>().ToArray());
+                });
+                long? torchPeak = ProcessMemory.Peak;
+                Console.WriteLine($"TorchSharp: {torchTimes}");
+
+                double dScore = MaxAbs([ort.Score], reference.Score), dMap = MaxAbs(ort.AnomalyMap, reference.AnomalyMap);
+                double dGlobal = MaxAbs([ort.GlobalProb], reference.GlobalProb), dPatch = MaxAbs(ort.PatchMap, reference.PatchMap);
+                Console.WriteLine();
+                Console.WriteLine("| S | export | TorchSharp median (wall / CPU) | ORT median (wall / CPU) | ORT / TorchSharp (wall / CPU) | max abs diff score / map / global / patch | peak RSS ORT phase | peak RSS TorchSharp phase |");
+                Console.WriteLine("|---|---|---|---|---|---|---|---|");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {s.Size} | {s.Precision}, {s.Scan} scan, {AttentionName(s)} attention | {torchTimes.MedianWall:F2} s / {torchTimes.MedianCpu:F2} s | " +
+                    $"{ortTimes.MedianWall:F2} s / {ortTimes.MedianCpu:F2} s | {ortTimes.MedianWall / torchTimes.MedianWall:F2} / {ortTimes.MedianCpu / torchTimes.MedianCpu:F2} | " +
+                    $"{dScore:E1} / {dMap:E1} / {dGlobal:E1} / {dPatch:E1} | {Mem(ortBase, ortPeak)} | {Mem(torchBase, torchPeak)} |"));
+            }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {s.Size} | {grid} | {s.Precision} | {s.Scan} | {Median(torchTimes):F2} s | {Median(ortTimes):F2} s | {ratio:F2} | " +
-                $"{dScore:E1} / {dMap:E1} / {dGlobal:E1} / {dPatch:E1} | {Mem(ortBase, ortPeak)} | {Mem(torchBase, torchPeak)} |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Process peak (Process.PeakWorkingSet64, since the last reset): {ProcessMemory.Gib(Process.GetCurrentProcess().PeakWorkingSet64)}; " +
-                $"RSS before the ORT phase {ProcessMemory.Gib(ortBase)} (network weights); export {exportSeconds:F1} s, model {modelBytes / 1e6:F0} MB."));
+                $"Peak RSS ORT phase {Mem(ortBase, ortPeak)}; process peak (Process.PeakWorkingSet64, since the last reset) {ProcessMemory.Gib(Process.GetCurrentProcess().PeakWorkingSet64)}; " +
+                $"RSS before the ORT phase {ProcessMemory.Gib(ortBase)} (network weights); export {exportSeconds:F1} s, model {modelBytes / 1e6:F0} MB; load average {LoadAverage()}."));
             if (s.Profile) Profile(s, path, pixels, folder);
             return 0;
         }
@@ -199,17 +216,27 @@ internal static class InferenceBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {e.Key} | {e.Ms / runs:F1} | {e.Ms / summary.TotalMs:P1} |"));
     }
 
-    private static List<double> Time(Settings s, Action run)
+    private static Timings Time(Settings s, Action run)
     {
-        var times = new List<double>();
+        var wall = new List<double>();
+        var cpu = new List<double>();
         for (int i = 0; i < s.Warmup + s.Runs; i++)
         {
+            var cpu0 = Environment.CpuUsage.TotalTime;
             var sw = Stopwatch.StartNew();
             run();
-            if (i >= s.Warmup) times.Add(sw.Elapsed.TotalSeconds);
+            if (i < s.Warmup) continue;
+            wall.Add(sw.Elapsed.TotalSeconds);
+            cpu.Add((Environment.CpuUsage.TotalTime - cpu0).TotalSeconds);
         }
-        return times;
+        return new Timings(wall, cpu);
     }
+
+    private static string AttentionName(Settings s) => s.FusedAttention ? "fused" : "standard";
+
+    /// <summary>The 1, 5 and 15 minute load averages (other processes compete for the cores), or "n/a".</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static double Median(List<double> xs)
     {
@@ -217,9 +244,6 @@ internal static class InferenceBenchmark
         int n = sorted.Count;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
-
-    private static string Describe(List<double> times) =>
-        string.Create(CultureInfo.InvariantCulture, $"median {Median(times):F2} s (runs: {string.Join(", ", times.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} s)");
 
     private static double MaxAbs(float[] a, float[] b)
     {

@@ -29,8 +29,9 @@ internal sealed partial record OrtProfileSummary(
             double us = e.GetProperty("dur").GetDouble();
             var op = e.TryGetProperty("args", out var args) && args.TryGetProperty("op_name", out var o) ? o.GetString() ?? "?" : "?";
             // The exporter's prefix is the lower-case segments before the operator's name (fused nodes append more).
-            var segments = name[..^suffix.Length].Split('/').TakeWhile(x => x.Length > 0 && char.IsLower(x[0])).ToArray();
-            var part = segments.Length == 0 ? "(added by ONNX Runtime)" : BlockNumber().Replace(string.Join('/', segments), "block");
+            var segments = name[..^suffix.Length].Split('/');
+            var prefix = segments.Length < 2 ? [] : segments.TakeWhile(x => x.Length > 0 && char.IsLower(x[0])).ToArray();
+            var part = prefix.Length == 0 ? "(added by ONNX Runtime)" : BlockNumber().Replace(string.Join('/', prefix), "block");
             Add(byOp, op, us);
             Add(byPart, part, us);
         }

@@ -32,13 +32,14 @@ public static class DaClipOnnxExporter
             DocString = $"DA-CLIP zero-shot anomaly detector ({net.Clip.Config.ArchitectureName}, S = {size}, {o.Precision}). " +
                         $"Input '{DaClipModelTensors.Pixels}': float32 [N, 3, {size}, {size}] RGB in [0, 1] (CLIP normalisation is inside the graph).",
         };
+        if (o.FusedAttention) model.AddOpsetImport(AttentionGraph.MicrosoftDomain, 1);
         var w = new DaClipGraphWriter(model.Graph, o.Precision);
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
             var pixels = model.Graph.AddInput(DaClipModelTensors.Pixels, OnnxElementType.Float, ["N", 3, size, size]);
             w.SetBatchFrom(pixels);
-            var (patchFeatures, global) = VisionTowerGraph.Emit(w, net, pixels);
+            var (patchFeatures, global) = VisionTowerGraph.Emit(w, net, pixels, o.FusedAttention);
             using var text = net.EncodeText();
             var textLocal = w.Float("text.T_l", text.Local);
             var textGlobal = w.Float("text.T_g", text.Global);
@@ -46,7 +47,7 @@ public static class DaClipOnnxExporter
             {
                 model.Graph.NodeNamePrefix = "dar/";
                 var vbar = model.Graph.ReduceMean(patchFeatures, [1], keepDims: false);
-                var (local, globalRefined) = DarGraph.Emit(w, dar, vbar, textLocal, textGlobal, net.Grid * net.Grid, o.ScanForm);
+                var (local, globalRefined) = DarGraph.Emit(w, dar, vbar, textLocal, textGlobal, net.Grid * net.Grid, o.ScanForm, o.ParallelScanChunkRows);
                 MapHeadGraph.Emit(w, net, patchFeatures, global, local, globalRefined, perImageText: true, threshold);
             }
             else

@@ -17,7 +17,7 @@ internal static class VisionTowerGraph
     /// Emits the tower on [0, 1] pixels [N, 3, S, S]; returns the normalised patch features [N, taps, P, D] and the
     /// normalised global feature [N, D], both float32.
     /// </summary>
-    public static (string PatchFeatures, string Global) Emit(DaClipGraphWriter w, DaClipNetwork net, string pixels)
+    public static (string PatchFeatures, string Global) Emit(DaClipGraphWriter w, DaClipNetwork net, string pixels, bool fusedAttention)
     {
         var g = w.Graph;
         var cfg = net.Clip.Config;
@@ -27,7 +27,7 @@ internal static class VisionTowerGraph
         int depth = cfg.VisionLayers, vvStart = net.Visual.VvStartLayer;
         var taps = net.Visual.Taps;
         int lastVvLayer = taps.Where(t => t >= vvStart).DefaultIfEmpty(0).Max();
-        var shape = new Shapes(tokens, width, heads);
+        var attention = new AttentionGraph(w, tokens, width, heads, fusedAttention);
 
         // CLIP normalisation, patch convolution, class token and positional embedding, ln_pre.
         g.NodeNamePrefix = "vision/embed/";
@@ -59,8 +59,8 @@ internal static class VisionTowerGraph
             if (layer < depth)
             {
                 var qkv = g.Split(w.Linear(a, block.InProjScaled(), block.InBiasScaled()), 1, width, width, width);
-                values = shape.SplitHeads(g, qkv[2]);
-                var context = Attend(w, shape, shape.SplitHeads(g, qkv[0]), shape.SplitHeads(g, qkv[1]), values);
+                values = qkv[2];
+                var context = attention.Emit(qkv[0], qkv[1], values, tokens, 1.0);
                 x = g.Add(x, w.ToFloat(w.Linear(context, block.OutWeight, block.OutBias)));
                 x = g.Add(x, Mlp(w, x, Param("ln_2.weight"), Param("ln_2.bias"), block));
             }
@@ -68,20 +68,17 @@ internal static class VisionTowerGraph
             {
                 // The last block feeds only the class token onwards: its query and MLP run on that row alone.
                 var kv = g.Split(w.Linear(a, block.KeyValueWeight(), block.KeyValueBias()), 1, width, width);
-                values = shape.SplitHeads(g, kv[1]);
-                var clsA = g.Reshape(g.Slice(g.Reshape(a, -1, tokens, width), [0], [1], [1]), -1, width);  // [N, W]
-                var query = g.Reshape(w.Linear(clsA, block.QueryScaled(), block.QueryBiasScaled()), -1, heads, 1, width / heads);
-                var context = Attend(w, shape, query, shape.SplitHeads(g, kv[0]), values);
-                var clsX = g.Reshape(g.Slice(g.Reshape(x, -1, tokens, width), [0], [1], [1]), -1, width);
-                clsX = g.Add(clsX, w.ToFloat(w.Linear(context, block.OutWeight, block.OutBias)));
+                values = kv[1];
+                var clsA = ClassRows(g, a, tokens, width);
+                var context = attention.Emit(w.Linear(clsA, block.QueryScaled(), block.QueryBiasScaled()), kv[0], values, 1, 1.0);
+                var clsX = g.Add(ClassRows(g, x, tokens, width), w.ToFloat(w.Linear(context, block.OutWeight, block.OutBias)));
                 x = g.Add(clsX, Mlp(w, clsX, Param("ln_2.weight"), Param("ln_2.bias"), block));  // [N, W]
             }
             if (vvHere)
             {
-                g.NodeNamePrefix = $"vision/block{layer}/vv/";
                 // V-V attention: query = key = value = the V projection, same out_proj, no MLP.
-                var scaled = g.Mul(values, w.ComputeScalar(shape.Scale));
-                var context = Attend(w, shape, scaled, values, values);
+                g.NodeNamePrefix = $"vision/block{layer}/vv/";
+                var context = attention.Emit(values, values, values, tokens, attention.Scale);
                 v = g.Add(v!, w.ToFloat(w.Linear(context, block.OutWeight, block.OutBias)));
             }
             int tapIndex = Array.IndexOf(taps, layer);
@@ -107,29 +104,9 @@ internal static class VisionTowerGraph
         return w.ToFloat(w.Linear(h, block.ProjWeight, block.ProjBias));
     }
 
-    /// <summary>
-    /// <c>softmax(q kᵀ) v</c> per head for q [N, H, Tq, d] (already scaled), k, v [N, H, T, d]; the softmax runs in
-    /// float32. Returns the heads merged, [N·Tq, W].
-    /// </summary>
-    private static string Attend(DaClipGraphWriter w, Shapes shape, string q, string k, string v)
-    {
-        var g = w.Graph;
-        var scores = g.MatMul(q, g.Transpose(k, 0, 1, 3, 2));
-        var probs = w.ToCompute(g.Softmax(w.ToFloat(scores), -1));
-        var context = g.MatMul(probs, v);
-        return g.Reshape(g.Transpose(context, 0, 2, 1, 3), -1, shape.Width);
-    }
-
-    /// <summary>Token count, width and heads of the tower, and the head split / merge.</summary>
-    private sealed record Shapes(int Tokens, int Width, int Heads)
-    {
-        public int HeadWidth => Width / Heads;
-
-        public double Scale => 1.0 / Math.Sqrt(HeadWidth);
-
-        /// <summary>[N·T, W] → [N, H, T, d].</summary>
-        public string SplitHeads(OnnxGraphBuilder g, string x) => g.Transpose(g.Reshape(x, -1, Tokens, Heads, HeadWidth), 0, 2, 1, 3);
-    }
+    /// <summary>Row 0 of every image (the class token) of tokens [N·T, W], as [N, W].</summary>
+    private static string ClassRows(OnnxGraphBuilder g, string x, int tokens, int width) =>
+        g.Reshape(g.Slice(g.Reshape(x, -1, tokens, width), [0], [1], [1]), -1, width);
 
     /// <summary>One block's projection weights as initializers (compute precision), with the query rows pre-scaled.</summary>
     private sealed class BlockWeights

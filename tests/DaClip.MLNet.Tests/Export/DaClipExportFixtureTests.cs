@@ -22,12 +22,13 @@ public sealed class DaClipExportFixtureTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    [DataRow("", DarScanForm.Parallel, GraphOptimizationLevel.ORT_ENABLE_ALL)]
-    [DataRow("", DarScanForm.Sequential, GraphOptimizationLevel.ORT_ENABLE_ALL)]
-    [DataRow("", DarScanForm.Parallel, GraphOptimizationLevel.ORT_DISABLE_ALL)]
-    [DataRow("joint_", DarScanForm.Parallel, GraphOptimizationLevel.ORT_ENABLE_ALL)]
-    [DataRow("nodar_", DarScanForm.Parallel, GraphOptimizationLevel.ORT_ENABLE_ALL)]
-    public void Exported_graph_reproduces_the_reference_outputs(string prefix, DarScanForm form, GraphOptimizationLevel level)
+    [DataRow("", DarScanForm.Parallel, true, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    [DataRow("", DarScanForm.Sequential, true, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    [DataRow("", DarScanForm.Parallel, false, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    [DataRow("", DarScanForm.Parallel, true, GraphOptimizationLevel.ORT_DISABLE_ALL)]
+    [DataRow("joint_", DarScanForm.Parallel, true, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    [DataRow("nodar_", DarScanForm.Parallel, true, GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    public void Exported_graph_reproduces_the_reference_outputs(string prefix, DarScanForm form, bool fused, GraphOptimizationLevel level)
     {
         int sets = 0;
         foreach (var f in DaClipFixture.All())
@@ -46,12 +47,12 @@ public sealed class DaClipExportFixtureTests
                 var raw = f.Io.ReadSingle("pixel_values_raw");
                 var shape = f.Io["pixel_values_raw"].Shape;
                 int n = (int)shape[0], s = (int)shape[2];
-                var model = DaClipOnnxExporter.ExportToBytes(net, new DaClipExportOptions { ScanForm = form });
+                var model = DaClipOnnxExporter.ExportToBytes(net, new DaClipExportOptions { ScanForm = form, FusedAttention = fused });
                 var actual = DaClipExportHarness.Run(model, raw, n, s, level);
                 void Check(float[] values, string key)
                 {
-                    double err = Tolerance.AssertClose(values, f.Io.ReadSingle(prefix + key), Abs, 0, $"{f.Name}/{prefix}{key} ({form}, {level})");
-                    TestContext.WriteLine($"{f.Name} {prefix}{key} ({form}, {level}): max abs {err:E2}");
+                    double err = Tolerance.AssertClose(values, f.Io.ReadSingle(prefix + key), Abs, 0, $"{f.Name}/{prefix}{key} ({form}, {(fused ? "fused" : "standard")} attention, {level})");
+                    TestContext.WriteLine($"{f.Name} {prefix}{key} ({form}, {(fused ? "fused" : "standard")} attention, {level}): max abs {err:E2}");
                 }
                 Check(actual.PatchMap, "M");
                 Check(actual.AnomalyMap, "anomaly_map");

@@ -9,8 +9,9 @@ using TorchSharp;
 namespace DaClip.MLNet.Tests.Export;
 
 /// <summary>
-/// The exported graph on ONNX Runtime (CPU, optimisations on and off) against <see cref="DaClipNetwork.Predict"/> on
-/// the same weights: score, global_prob, patch_map and anomaly_map within abs 1e-4, predicted_label equal.
+/// The exported graph on ONNX Runtime (CPU, optimisations on and off; both scan forms, fused and standard attention)
+/// against <see cref="DaClipNetwork.Predict"/> on the same weights: score, global_prob, patch_map and anomaly_map
+/// within abs 1e-4, predicted_label equal.
 /// </summary>
 [TestClass]
 public sealed class DaClipExportParityTests
@@ -54,14 +55,14 @@ public sealed class DaClipExportParityTests
         int s = net.Options.ImageSize;
         var pixels = DaClipExportHarness.Pixels(batch, s, seed: 10 + batch);
         var expected = DaClipExportHarness.Reference(net, pixels, batch, net.Options.Threshold);
-        foreach (var form in new[] { DarScanForm.Parallel, DarScanForm.Sequential })
+        foreach (var (form, fused) in new[] { (DarScanForm.Parallel, true), (DarScanForm.Sequential, true), (DarScanForm.Parallel, false) })
         {
-            var model = DaClipOnnxExporter.ExportToBytes(net, new DaClipExportOptions { ScanForm = form });
+            var model = DaClipOnnxExporter.ExportToBytes(net, new DaClipExportOptions { ScanForm = form, FusedAttention = fused });
             foreach (var level in new[] { GraphOptimizationLevel.ORT_ENABLE_ALL, GraphOptimizationLevel.ORT_DISABLE_ALL })
             {
-                var actual = DaClipExportHarness.Run(model, pixels, batch, s, level);
-                var d = DaClipExportHarness.AssertClose(actual, expected, Abs, $"{which} N={batch} {form} {level}");
-                TestContext.WriteLine($"{which} N={batch} {form} {level}: max abs score {d.Score:E2} map {d.AnomalyMap:E2} global {d.GlobalProb:E2} patch {d.PatchMap:E2}");
+                var what = $"{which} N={batch} {form} {(fused ? "fused" : "standard")} attention {level}";
+                var d = DaClipExportHarness.AssertClose(DaClipExportHarness.Run(model, pixels, batch, s, level), expected, Abs, what);
+                TestContext.WriteLine($"{what}: max abs score {d.Score:E2} map {d.AnomalyMap:E2} global {d.GlobalProb:E2} patch {d.PatchMap:E2}");
             }
         }
     }
@@ -108,9 +109,14 @@ public sealed class DaClipExportParityTests
     public void Scan_forms_agree_with_each_other()
     {
         var pixels = DaClipExportHarness.Pixels(3, DeepOptions.ImageSize, seed: 8);
-        var parallel = DaClipExportHarness.Run(DaClipOnnxExporter.ExportToBytes(_deep, new() { ScanForm = DarScanForm.Parallel }), pixels, 3, DeepOptions.ImageSize);
         var sequential = DaClipExportHarness.Run(DaClipOnnxExporter.ExportToBytes(_deep, new() { ScanForm = DarScanForm.Sequential }), pixels, 3, DeepOptions.ImageSize);
-        var d = DaClipExportHarness.AssertClose(parallel, sequential, 1e-5, "parallel vs sequential scan");
-        TestContext.WriteLine($"parallel vs sequential: score {d.Score:E2} map {d.AnomalyMap:E2} global {d.GlobalProb:E2} patch {d.PatchMap:E2}");
+        // P = 36 image rows: one piece (the default), and pieces of 5 rows (7 full pieces and a partial one).
+        foreach (int chunk in new[] { 256, 5 })
+        {
+            var options = new DaClipExportOptions { ScanForm = DarScanForm.Parallel, ParallelScanChunkRows = chunk };
+            var parallel = DaClipExportHarness.Run(DaClipOnnxExporter.ExportToBytes(_deep, options), pixels, 3, DeepOptions.ImageSize);
+            var d = DaClipExportHarness.AssertClose(parallel, sequential, 1e-5, $"parallel ({chunk} rows a piece) vs sequential scan");
+            TestContext.WriteLine($"parallel ({chunk} rows a piece) vs sequential: score {d.Score:E2} map {d.AnomalyMap:E2} global {d.GlobalProb:E2} patch {d.PatchMap:E2}");
+        }
     }
 }
