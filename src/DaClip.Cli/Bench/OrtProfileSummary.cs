@@ -4,36 +4,49 @@ using System.Text.RegularExpressions;
 namespace DaClip.Cli.Bench;
 
 /// <summary>
-/// Kernel time of one ONNX Runtime profile (<c>SessionOptions.EnableProfiling</c>), summed by operator type and by
-/// graph part (the exporter prefixes node names with the part, e.g. <c>vision/block7/vv/</c>; block numbers are
-/// merged).
+/// Kernel time of the last run in an ONNX Runtime profile (<c>SessionOptions.EnableProfiling</c>), summed by operator
+/// type and by graph part (the exporter prefixes node names with the part, e.g. <c>vision/block7/vv/</c>; block
+/// numbers are merged). Kernels that run inside another kernel (the body of a <c>Scan</c>) are counted in it only.
 /// </summary>
 internal sealed partial record OrtProfileSummary(
-    IReadOnlyList<OrtProfileSummary.Entry> ByOperator, IReadOnlyList<OrtProfileSummary.Entry> ByPart, double TotalMs)
+    IReadOnlyList<OrtProfileSummary.Entry> ByOperator, IReadOnlyList<OrtProfileSummary.Entry> ByPart, double TotalMs, double RunMs)
 {
     /// <summary>A group's kernel time in milliseconds and its number of kernel calls.</summary>
     public sealed record Entry(string Key, double Ms, int Calls);
+
+    private sealed record Kernel(double Start, double Duration, string Operator, string Part);
 
     /// <summary>Reads the profile JSON written by ONNX Runtime.</summary>
     public static OrtProfileSummary Read(string path)
     {
         const string suffix = "_kernel_time";
-        var byOp = new Dictionary<string, (double Us, int Calls)>(StringComparer.Ordinal);
-        var byPart = new Dictionary<string, (double Us, int Calls)>(StringComparer.Ordinal);
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var kernels = new List<Kernel>();
+        (double Start, double End) lastRun = (double.MinValue, double.MaxValue);
         foreach (var e in doc.RootElement.EnumerateArray())
         {
-            if (e.GetProperty("cat").GetString() != "Node") continue;
             var name = e.GetProperty("name").GetString() ?? "";
-            if (!name.EndsWith(suffix, StringComparison.Ordinal)) continue;
-            double us = e.GetProperty("dur").GetDouble();
+            double ts = e.GetProperty("ts").GetDouble(), dur = e.GetProperty("dur").GetDouble();
+            var category = e.GetProperty("cat").GetString();
+            if (category == "Session" && name == "model_run" && ts > lastRun.Start) lastRun = (ts, ts + dur);
+            if (category != "Node" || !name.EndsWith(suffix, StringComparison.Ordinal)) continue;
             var op = e.TryGetProperty("args", out var args) && args.TryGetProperty("op_name", out var o) ? o.GetString() ?? "?" : "?";
             // The exporter's prefix is the lower-case segments before the operator's name (fused nodes append more).
             var segments = name[..^suffix.Length].Split('/');
             var prefix = segments.Length < 2 ? [] : segments.TakeWhile(x => x.Length > 0 && char.IsLower(x[0])).ToArray();
             var part = prefix.Length == 0 ? "(added by ONNX Runtime)" : BlockNumber().Replace(string.Join('/', prefix), "block");
-            Add(byOp, op, us);
-            Add(byPart, part, us);
+            kernels.Add(new Kernel(ts, dur, op, part));
+        }
+
+        var byOp = new Dictionary<string, (double Us, int Calls)>(StringComparer.Ordinal);
+        var byPart = new Dictionary<string, (double Us, int Calls)>(StringComparer.Ordinal);
+        double openEnd = double.MinValue;
+        foreach (var k in kernels.Where(k => k.Start >= lastRun.Start && k.Start + k.Duration <= lastRun.End).OrderBy(k => k.Start))
+        {
+            if (k.Start < openEnd && k.Start + k.Duration <= openEnd) continue;   // inside a control-flow kernel
+            openEnd = Math.Max(openEnd, k.Start + k.Duration);
+            Add(byOp, k.Operator, k.Duration);
+            Add(byPart, k.Part, k.Duration);
         }
         static void Add(Dictionary<string, (double Us, int Calls)> d, string key, double us)
         {
@@ -42,7 +55,8 @@ internal sealed partial record OrtProfileSummary(
         }
         static List<Entry> Sorted(Dictionary<string, (double Us, int Calls)> d) =>
             d.Select(kv => new Entry(kv.Key, kv.Value.Us / 1000, kv.Value.Calls)).OrderByDescending(x => x.Ms).ToList();
-        return new OrtProfileSummary(Sorted(byOp), Sorted(byPart), byOp.Values.Sum(v => v.Us) / 1000);
+        double runMs = lastRun.Start == double.MinValue ? double.NaN : (lastRun.End - lastRun.Start) / 1000;
+        return new OrtProfileSummary(Sorted(byOp), Sorted(byPart), byOp.Values.Sum(v => v.Us) / 1000, runMs);
     }
 
     [GeneratedRegex(@"block\d+")]

@@ -24,12 +24,6 @@ public sealed record DaClipExportOptions
     public DarScanForm ScanForm { get; init; } = DarScanForm.Parallel;
 
     /// <summary>
-    /// Image rows per piece of the <see cref="DarScanForm.Parallel"/> scan: bounds its [N, Ns, rows, E] temporaries
-    /// (docs/onnx-export.md has the measurements). Tests lower it to exercise several pieces on small models.
-    /// </summary>
-    internal int ParallelScanChunkRows { get; init; } = 256;
-
-    /// <summary>
     /// Attention as ONNX Runtime's fused <c>com.microsoft.MultiHeadAttention</c> (default: faster, and no [T, T] score
     /// tensor in memory), or, when false, as standard ONNX operators only, for runtimes other than ONNX Runtime.
     /// </summary>
@@ -49,7 +43,6 @@ public sealed record DaClipExportOptions
             throw new DaClipException($"DaClipExportOptions.Threshold = {t}: must be a finite number, or null for the network's own threshold.");
         if (!Enum.IsDefined(Precision)) throw new DaClipException($"DaClipExportOptions.Precision = {(int)Precision} is not an OnnxPrecision value.");
         if (!Enum.IsDefined(ScanForm)) throw new DaClipException($"DaClipExportOptions.ScanForm = {(int)ScanForm} is not a DarScanForm value.");
-        if (ParallelScanChunkRows < 1) throw new DaClipException($"DaClipExportOptions.ParallelScanChunkRows = {ParallelScanChunkRows}: must be at least 1.");
         if (!Enum.IsDefined(Fit)) throw new DaClipException($"DaClipExportOptions.Fit = {(int)Fit} is not an ImageFit value.");
     }
 }

@@ -47,7 +47,7 @@ public static class DaClipOnnxExporter
             {
                 model.Graph.NodeNamePrefix = "dar/";
                 var vbar = model.Graph.ReduceMean(patchFeatures, [1], keepDims: false);
-                var (local, globalRefined) = DarGraph.Emit(w, dar, vbar, textLocal, textGlobal, net.Grid * net.Grid, o.ScanForm, o.ParallelScanChunkRows);
+                var (local, globalRefined) = DarGraph.Emit(w, dar, vbar, textLocal, textGlobal, net.Grid * net.Grid, o.ScanForm);
                 MapHeadGraph.Emit(w, net, patchFeatures, global, local, globalRefined, perImageText: true, threshold);
             }
             else

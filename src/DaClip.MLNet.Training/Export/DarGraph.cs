@@ -20,7 +20,7 @@ internal static class DarGraph
     /// <paramref name="textLocal"/>, <paramref name="textGlobal"/> [2, D]; returns T_l', T_g' [N, 2, D].
     /// </summary>
     public static (string LocalRefined, string GlobalRefined) Emit(DaClipGraphWriter w, DarBlock dar, string vbar, string textLocal, string textGlobal,
-        int patches, DarScanForm form, int chunkRows)
+        int patches, DarScanForm form)
     {
         var g = w.Graph;
         g.NodeNamePrefix = "dar/";
@@ -40,7 +40,7 @@ internal static class DarGraph
         var dt = g.Softplus(g.Add(g.MatMul(parts[0], Transposed("dt_proj.weight")), Param("dt_proj.bias")));
         string a;
         using (var negA = -torch.exp(prm["A_log"])) a = w.Float("dar.A", negA);
-        var y = SelectiveScanGraph.Emit(w, u, dt, parts[1], parts[2], a, Param("D"), patches, TextRows, inner, state, form, chunkRows);   // [N, 4, E]
+        var y = SelectiveScanGraph.Emit(w, u, dt, parts[1], parts[2], a, Param("D"), patches, TextRows, inner, state, form);   // [N, 4, E]
         g.NodeNamePrefix = "dar/";
         var ssmOut = g.Add(g.MatMul(y, Transposed("out_proj.weight")), Param("out_proj.bias"));                   // [N, 4, 2D]
 

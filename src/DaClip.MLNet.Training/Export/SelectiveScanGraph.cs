@@ -12,16 +12,15 @@ internal static class SelectiveScanGraph
     /// <summary>
     /// u, Δ [N, L, E]; B, C [N, L, Ns]; A [E, Ns]; D [E]; the first <paramref name="prefix"/> rows are the image rows,
     /// the last <paramref name="tail"/> the rows whose outputs are wanted. Returns y of those rows, [N, tail, E].
-    /// <paramref name="chunkRows"/>: image rows per piece of the <see cref="DarScanForm.Parallel"/> form.
     /// </summary>
     public static string Emit(DaClipGraphWriter w, string u, string delta, string b, string c, string a, string d,
-        int prefix, int tail, int inner, int state, DarScanForm form, int chunkRows)
+        int prefix, int tail, int inner, int state, DarScanForm form)
     {
         var g = w.Graph;
         g.NodeNamePrefix = "dar/scan/";
         string Rows(string t, int start, int count) => g.Slice(t, [start], [start + count], [1]);
         var (uI, dtI, bI) = (Rows(u, 0, prefix), Rows(delta, 0, prefix), Rows(b, 0, prefix));
-        var h = form == DarScanForm.Parallel ? ClosedForm(w, uI, dtI, bI, a, prefix, chunkRows) : Stepped(w, uI, dtI, bI, a, inner, state);
+        var h = form == DarScanForm.Parallel ? ClosedForm(w, uI, dtI, bI, a) : Stepped(w, uI, dtI, bI, a, inner, state);
 
         var ys = new string[tail];
         for (int i = 0; i < tail; i++)
@@ -47,29 +46,20 @@ internal static class SelectiveScanGraph
     /// <summary>
     /// The state after all rows of u, Δ [N, L, E], B [N, L, Ns]:
     /// <c>h = Σ_s exp(A · Σ_{r&gt;s} Δ_r) ⊙ (Δ_s u_s) ⊗ B_s</c>. The suffix sums come from a reverse exclusive
-    /// <c>CumSum</c>, so each segment's sum is accumulated directly, never as a difference of running sums. The
-    /// [N, rows, E, Ns] terms are formed <paramref name="chunk"/> rows at a time and summed, which bounds their memory
-    /// and keeps them in cache.
+    /// <c>CumSum</c>, so each segment's sum is accumulated directly, never as a difference of running sums. The terms
+    /// are laid out state-major, [N, Ns, L, E]: the broadcasts run along the contiguous E axis, and the sum over rows
+    /// weighted by B is one batched <c>MatMul</c> per state index.
     /// </summary>
-    internal static string ClosedForm(DaClipGraphWriter w, string u, string delta, string b, string a, int length, int chunk)
+    internal static string ClosedForm(DaClipGraphWriter w, string u, string delta, string b, string a)
     {
         var g = w.Graph;
-        // State-major layout [N, Ns, rows, E]: the broadcasts run along the contiguous E axis, and the sum over rows
-        // weighted by B is one batched MatMul per state index.
         var suffix = g.Unsqueeze(g.CumSum(delta, 1, exclusive: true, reverse: true), 1);             // [N, 1, L, E]
         var du = g.Unsqueeze(g.Mul(delta, u), 1);                                                    // [N, 1, L, E]
         var bRows = g.Unsqueeze(g.Transpose(b, 0, 2, 1), 2);                                         // [N, Ns, 1, L]
         var aT = g.Unsqueeze(g.Transpose(a, 1, 0), 1);                                               // [Ns, 1, E]
-        string? h = null;
-        for (int start = 0; start < length; start += chunk)
-        {
-            int end = Math.Min(length, start + chunk);
-            string Rows(string t, int axis) => start == 0 && end == length ? t : g.Slice(t, [start], [end], [axis]);
-            var decay = g.Exp(g.Mul(Rows(suffix, 2), aT));                                           // [N, Ns, c, E]
-            var part = g.MatMul(Rows(bRows, 3), g.Mul(decay, Rows(du, 2)));                          // [N, Ns, 1, E]
-            h = h is null ? part : g.Add(h, part);
-        }
-        return g.Transpose(g.Squeeze(h!, 2), 0, 2, 1);                                               // [N, E, Ns]
+        var decay = g.Exp(g.Mul(suffix, aT));                                                        // [N, Ns, L, E]
+        var h = g.MatMul(bRows, g.Mul(decay, du));                                                   // [N, Ns, 1, E]
+        return g.Transpose(g.Squeeze(h, 2), 0, 2, 1);                                                // [N, E, Ns]
     }
 
     /// <summary>The state after all rows, one <see cref="Step"/> per row inside an ONNX <c>Scan</c> over axis 1.</summary>
