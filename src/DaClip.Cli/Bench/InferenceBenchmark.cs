@@ -204,7 +204,8 @@ internal static class InferenceBenchmark
         var summary = OrtProfileSummary.Read(session.EndProfiling());
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ONNX Runtime profile of one run after a warm-up: run {summary.RunMs / 1000:F2} s, kernels {summary.TotalMs / 1000:F2} s; load average {LoadAverage()}"));
+            $"ONNX Runtime profile of one run after a warm-up: run {summary.RunMs / 1000:F2} s, kernels {summary.TotalMs / 1000:F2} s, " +
+            $"activation memory in use at peak {(summary.PeakBytesInUse is long b ? $"{b / 1e6:F0} MB" : "n/a")}; load average {LoadAverage()}"));
         Console.WriteLine("| operator | ms | share of kernel time | kernels |");
         Console.WriteLine("|---|---|---|---|");
         foreach (var e in summary.ByOperator.Take(12))
