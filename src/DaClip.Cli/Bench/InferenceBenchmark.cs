@@ -21,7 +21,7 @@ namespace DaClip.Cli.Bench;
 /// </summary>
 internal static class InferenceBenchmark
 {
-    public static Command Create()
+    public static Command CreateCommand()
     {
         var size = new Option<int>("--size") { Description = "Input side S: 336 (native grid 24) or 518 (grid 37, the paper's).", DefaultValueFactory = _ => 518 };
         size.Validators.Add(r =>

@@ -11,7 +11,9 @@ internal static class BenchCommand
         var bench = new Command("bench", "Run a benchmark and print its table (results are recorded in docs/benchmarks.md).");
         foreach (var sub in new Command[]
         {
-            InferenceBenchmark.Create(),
+            Bench.MetricsBenchmark.CreateCommand(),
+            Bench.TrainBenchmark.CreateCommand(),
+            InferenceBenchmark.CreateCommand(),
         })
         {
             bench.Subcommands.Add(sub);

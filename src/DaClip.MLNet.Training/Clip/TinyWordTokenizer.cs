@@ -44,7 +44,10 @@ public sealed class TinyWordTokenizer : IClipTokenizer
     public int EotId => Words.Count + 1;
 
     /// <inheritdoc/>
-    public int VocabSize => Words.Count + 2;
+    public int VocabSize => VocabularySize;
+
+    /// <summary>The vocabulary size: the words, then the start- and end-of-text ids.</summary>
+    public const int VocabularySize = 42;
 
     /// <summary>The word ids of <paramref name="text"/> (the interface's content ids; there is no BPE here).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>

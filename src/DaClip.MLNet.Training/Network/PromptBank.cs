@@ -50,6 +50,10 @@ public sealed class PromptBank
         return new PromptBank(ids, options.NormalStates.Length, options.Slots, sotId, eotId, contextLength);
     }
 
+    /// <summary>Builds the bank for <paramref name="options"/> with a CLIP tokenizer (BPE, or the tiny backbone's word tokenizer).</summary>
+    public static PromptBank Create(DaClipModelOptions options, Clip.IClipTokenizer tokenizer, int contextLength = 77) =>
+        Create(options, tokenizer.EncodeBpe, tokenizer.SotId, tokenizer.EotId, contextLength);
+
     /// <summary>Number of prompts.</summary>
     public int Count { get; }
 
