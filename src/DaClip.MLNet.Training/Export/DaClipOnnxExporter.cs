@@ -65,7 +65,7 @@ public static class DaClipOnnxExporter
         model.SetMetadata(DaClipModelMetadata.ImageFit, o.Fit.ToString());
         model.SetMetadata(DaClipModelMetadata.PatchGrid, Invariant(net.Grid));
         model.SetMetadata(DaClipModelMetadata.Backbone, net.Clip.Config.ArchitectureName);
-        model.SetMetadata(DaClipModelMetadata.OptionsJson, (options with { Threshold = threshold }).ToJson());
+        model.SetMetadata(DaClipModelMetadata.OptionsJson, (options with { Threshold = o.Threshold ?? options.Threshold }).ToJson());
         model.SetMetadata(DaClipModelMetadata.Threshold, threshold.ToString("R", CultureInfo.InvariantCulture));
         return model;
     }

@@ -8,7 +8,6 @@ namespace DaClip.MLNet.Training.Export;
 /// </summary>
 internal static class SelectiveScanGraph
 {
-
     /// <summary>
     /// u, Δ [N, L, E]; B, C [N, L, Ns]; A [E, Ns]; D [E]; the first <paramref name="prefix"/> rows are the image rows,
     /// the last <paramref name="tail"/> the rows whose outputs are wanted. Returns y of those rows, [N, tail, E].
@@ -50,7 +49,7 @@ internal static class SelectiveScanGraph
     /// are laid out state-major, [N, Ns, L, E]: the broadcasts run along the contiguous E axis, and the sum over rows
     /// weighted by B is one batched <c>MatMul</c> per state index.
     /// </summary>
-    internal static string ClosedForm(DaClipGraphWriter w, string u, string delta, string b, string a)
+    private static string ClosedForm(DaClipGraphWriter w, string u, string delta, string b, string a)
     {
         var g = w.Graph;
         var suffix = g.Unsqueeze(g.CumSum(delta, 1, exclusive: true, reverse: true), 1);             // [N, 1, L, E]
@@ -63,7 +62,7 @@ internal static class SelectiveScanGraph
     }
 
     /// <summary>The state after all rows, one <see cref="Step"/> per row inside an ONNX <c>Scan</c> over axis 1.</summary>
-    internal static string Stepped(DaClipGraphWriter w, string u, string delta, string b, string a, int inner, int state)
+    private static string Stepped(DaClipGraphWriter w, string u, string delta, string b, string a, int inner, int state)
     {
         var g = w.Graph;
         var body = g.CreateSubgraph("selective_scan_step");
