@@ -35,7 +35,7 @@ internal static class InferenceBenchmark
         var precision = new Option<OnnxPrecision>("--precision") { Description = "Precision of the exported graph (Float16 is meant for GPUs).", DefaultValueFactory = _ => OnnxPrecision.Float32 };
         var attention = new Option<bool>("--standard-attention") { Description = "Export attention as standard ONNX operators instead of ONNX Runtime's fused MultiHeadAttention." };
         var skipReference = new Option<bool>("--skip-reference") { Description = "Time ONNX Runtime only (no TorchSharp reference, no comparison)." };
-        var profile = new Option<bool>("--profile") { Description = "Profile one extra ONNX Runtime run and print the time per operator and per graph part." };
+        var profile = new Option<bool>("--profile") { Description = "Profile one more ONNX Runtime run (after a warm-up) and print the time per operator and per graph part." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random weights and pixels.", DefaultValueFactory = _ => 0 };
         foreach (var o in new[] { runs, threads })
             o.Validators.Add(r =>
