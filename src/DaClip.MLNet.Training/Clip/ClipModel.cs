@@ -97,7 +97,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
     public Tensor ProjectText(Tensor rows) => torch.matmul(rows, text_projection);
 
     /// <summary>Image embeddings [B, D] (not normalised) for normalised pixels [B, 3, S, S].</summary>
-    public Tensor EncodeImage(Tensor pixels) => visual.forward(pixels);
+    public Tensor EncodeImage(Tensor pixels, PositionalInterpolation mode = PositionalInterpolation.Bilinear) => visual.Encode(pixels, mode);
 
     /// <summary>Text embeddings [B, D] (not normalised): the row of the first highest id (the EOT) after <c>ln_final</c>, projected.</summary>
     public Tensor EncodeText(Tensor ids)

@@ -8,7 +8,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// CLIP's image tower (<c>visual.*</c>): patch convolution, class token, positional embedding, <c>ln_pre</c>, residual
 /// blocks, <c>ln_post</c>, <c>proj</c>. Batch-first; token 0 is the class token, then patches in raster order.
 /// Inputs of another size than the checkpoint's use a positional embedding resized once per grid
-/// (<see cref="Interpolation"/>).
+/// (bilinear unless a call asks for bicubic).
 /// </summary>
 public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
 {
@@ -41,9 +41,6 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>The architecture.</summary>
     public ClipConfig Config { get; }
 
-    /// <summary>Resampling used when the input grid differs from the checkpoint's (bilinear by default).</summary>
-    public PositionalInterpolation Interpolation { get; set; } = PositionalInterpolation.Bilinear;
-
     /// <summary>The residual blocks.</summary>
     public IReadOnlyList<ResidualAttentionBlock> Blocks => transformer.Blocks;
 
@@ -52,14 +49,14 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The positional embedding for a <paramref name="grid"/>×<paramref name="grid"/> input: the checkpoint's own at its
-    /// native grid, else resized with <see cref="Interpolation"/> (a cheap operation, recomputed so that it always
+    /// native grid, else resized with <paramref name="mode"/> (a cheap operation, recomputed so that it always
     /// follows the current weights and device).
     /// </summary>
-    public Tensor PositionalEmbeddingFor(int grid) =>
-        grid == Config.Grid ? positional_embedding.alias() : PositionalEmbeddingResize.Resize(positional_embedding, grid, Interpolation);
+    public Tensor PositionalEmbeddingFor(int grid, PositionalInterpolation mode = PositionalInterpolation.Bilinear) =>
+        grid == Config.Grid ? positional_embedding.alias() : PositionalEmbeddingResize.Resize(positional_embedding, grid, mode);
 
     /// <summary>Token sequence entering <c>ln_pre</c>: [B, 1 + g², W] for normalised pixels [B, 3, S, S].</summary>
-    public Tensor Embed(Tensor pixels)
+    public Tensor Embed(Tensor pixels, PositionalInterpolation mode = PositionalInterpolation.Bilinear)
     {
         if (pixels.dim() != 4 || pixels.shape[1] != 3)
             throw new ArgumentException($"Expected pixels [N, 3, S, S], got [{string.Join(", ", pixels.shape)}].", nameof(pixels));
@@ -71,7 +68,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         var x = conv1.forward(pixels).flatten(2).transpose(1, 2);
         long b = x.shape[0];
         var cls = class_embedding.to(x.dtype).reshape(1, 1, -1).expand(b, 1, class_embedding.shape[0]);
-        x = torch.cat([cls, x], 1) + PositionalEmbeddingFor(grid).to(x.dtype);
+        x = torch.cat([cls, x], 1) + PositionalEmbeddingFor(grid, mode).to(x.dtype);
         return x.MoveToOuterDisposeScope();
     }
 
@@ -88,10 +85,10 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Runs the tower and returns the input of block 0 (after <c>ln_pre</c>) and the output of every block, [B, T, W] each.
     /// </summary>
-    public (Tensor LnPre, IReadOnlyList<Tensor> BlockOutputs) ForwardBlocks(Tensor pixels)
+    public (Tensor LnPre, IReadOnlyList<Tensor> BlockOutputs) ForwardBlocks(Tensor pixels, PositionalInterpolation mode = PositionalInterpolation.Bilinear)
     {
         using var scope = torch.NewDisposeScope();
-        var x = ln_pre.forward(Embed(pixels));
+        var x = ln_pre.forward(Embed(pixels, mode));
         var outs = new List<Tensor>(Blocks.Count);
         var h = x;
         foreach (var block in Blocks)
@@ -107,12 +104,12 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// <summary>
     /// <c>ln_post(x_i) @ proj</c> of all tokens after each requested layer (1-based: layer i is the output of block i-1).
     /// </summary>
-    public IReadOnlyDictionary<int, Tensor> ProjectedTokens(Tensor pixels, IEnumerable<int> layers)
+    public IReadOnlyDictionary<int, Tensor> ProjectedTokens(Tensor pixels, IEnumerable<int> layers, PositionalInterpolation mode = PositionalInterpolation.Bilinear)
     {
         var wanted = layers.ToHashSet();
         foreach (var l in wanted)
             if (l < 1 || l > Blocks.Count) throw new ArgumentOutOfRangeException(nameof(layers), $"Layer {l} is outside 1..{Blocks.Count}.");
-        var (lnPre, outs) = ForwardBlocks(pixels);
+        var (lnPre, outs) = ForwardBlocks(pixels, mode);
         var result = new Dictionary<int, Tensor>();
         foreach (var l in wanted.Order()) result[l] = Project(outs[l - 1]);
         lnPre.Dispose();
@@ -121,10 +118,13 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The image embedding <c>ln_post(x_L[:, 0]) @ proj</c> (not normalised), [B, D].</summary>
-    public override Tensor forward(Tensor pixels)
+    public override Tensor forward(Tensor pixels) => Encode(pixels, PositionalInterpolation.Bilinear);
+
+    /// <summary>The image embedding [B, D], resampling the positional embedding with <paramref name="mode"/> when needed.</summary>
+    public Tensor Encode(Tensor pixels, PositionalInterpolation mode)
     {
         using var scope = torch.NewDisposeScope();
-        var x = transformer.forward(ln_pre.forward(Embed(pixels)));
+        var x = transformer.forward(ln_pre.forward(Embed(pixels, mode)));
         return Project(x.select(1, 0)).MoveToOuterDisposeScope();
     }
 }

@@ -37,7 +37,7 @@ internal static class VisionTowerGraph
         int patch = cfg.VisionPatchSize;
         var conv = w.ToFloat(g.Conv(normalized, w.Compute("visual.conv1.weight", prm["conv1.weight"]), strides: [patch, patch]));
         var patchTokens = g.Transpose(g.Reshape(conv, 0, width, patches), 0, 2, 1);                  // [N, P, W]
-        using var pos = visual.PositionalEmbeddingFor(grid);
+        using var pos = visual.PositionalEmbeddingFor(grid, net.Options.PositionalInterpolation);
         patchTokens = g.Add(patchTokens, w.Float("visual.positional_embedding.patches", pos.narrow(0, 1, patches)));
         using var clsRow = (prm["class_embedding"] + pos[0]).reshape(1, 1, width);
         var cls = g.Expand(w.Float("visual.class_token", clsRow), w.BatchShape(1, width));

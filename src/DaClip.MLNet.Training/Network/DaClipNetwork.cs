@@ -77,8 +77,7 @@ public sealed class DaClipNetwork : nn.Module
             throw new DaClipException($"DaClipModelOptions.ImageSize = {options.ImageSize} is not a multiple of the backbone's patch size {cfg.VisionPatchSize}. Use e.g. {options.ImageSize / cfg.VisionPatchSize * cfg.VisionPatchSize}.");
         if (prompts.Slots != options.Slots) throw new ArgumentException("The prompt bank's slot count differs from the options.", nameof(prompts));
         Grid = options.ImageSize / cfg.VisionPatchSize;
-        clip.Visual.Interpolation = options.PositionalInterpolation;
-        Visual = new VvAttentionPath(clip.Visual, options.ResolveTaps(cfg.VisionLayers), options.ResolveVvStartLayer(cfg.VisionLayers));
+        Visual = new VvAttentionPath(clip.Visual, options.ResolveTaps(cfg.VisionLayers), options.ResolveVvStartLayer(cfg.VisionLayers), options.PositionalInterpolation);
         Head = new AnomalyMapHead(options, options.ImageSize, Grid);
         var generator = SeededInit.Generator(seed);
         _text = new DecoupledTextBranches(options.Alignment, options.Slots, cfg.TransformerWidth, options.ResolveAdapterLayers(cfg.TransformerLayers), options.AdapterResidual, generator);

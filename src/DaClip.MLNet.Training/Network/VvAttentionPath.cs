@@ -28,15 +28,19 @@ public sealed class VvAttentionPath
     private readonly VisionTransformer _visual;
 
     /// <summary>Creates the path over a frozen image tower.</summary>
-    public VvAttentionPath(VisionTransformer visual, IReadOnlyList<int> taps, int vvStartLayer)
+    public VvAttentionPath(VisionTransformer visual, IReadOnlyList<int> taps, int vvStartLayer, PositionalInterpolation interpolation = PositionalInterpolation.Bilinear)
     {
         _visual = visual;
+        Interpolation = interpolation;
         Taps = taps.ToArray();
         VvStartLayer = vvStartLayer;
         int depth = visual.Blocks.Count;
         if (Taps.Length == 0 || Taps.Any(t => t < 1 || t > depth)) throw new ArgumentException($"Taps must be in 1..{depth}.", nameof(taps));
         if (vvStartLayer < 1 || vvStartLayer > depth) throw new ArgumentOutOfRangeException(nameof(vvStartLayer), $"VvStartLayer must be in 1..{depth}.");
     }
+
+    /// <summary>How the positional embedding is resampled when S differs from the checkpoint's resolution.</summary>
+    public PositionalInterpolation Interpolation { get; }
 
     /// <summary>Tapped layers (1-based, ascending).</summary>
     public int[] Taps { get; }
@@ -51,7 +55,7 @@ public sealed class VvAttentionPath
     public (IReadOnlyList<Tensor> TapTokens, Tensor LastLayer) Tokens(Tensor pixels)
     {
         using var scope = torch.NewDisposeScope();
-        var x = _visual.PreNorm(_visual.Embed(pixels));
+        var x = _visual.PreNorm(_visual.Embed(pixels, Interpolation));
         Tensor? v = null;
         var taps = new Tensor[Taps.Length];
         var blocks = _visual.Blocks;

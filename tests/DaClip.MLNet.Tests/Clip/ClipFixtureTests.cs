@@ -82,21 +82,18 @@ public sealed class ClipFixtureTests
 
         var interpPixels = FixtureTensors.Float(io, "interp_pixel_values");
         int grid = (int)(interpPixels.shape[2] / model.Config.VisionPatchSize);
-        var saved = visual.Interpolation;
         foreach (var (mode, suffix) in new[] { (PositionalInterpolation.Bicubic, "bicubic"), (PositionalInterpolation.Bilinear, "bilinear") })
         {
-            visual.Interpolation = mode;
-            Check($"interp_positional_embedding_{suffix}", visual.PositionalEmbeddingFor(grid));
-            var taps = visual.ProjectedTokens(interpPixels, Enumerable.Range(1, visual.Blocks.Count));
+            Check($"interp_positional_embedding_{suffix}", visual.PositionalEmbeddingFor(grid, mode));
+            var taps = visual.ProjectedTokens(interpPixels, Enumerable.Range(1, visual.Blocks.Count), mode);
             foreach (var (layer, t) in taps)
             {
                 var key = $"interp_vision_tokens_proj_{suffix}_block_{layer - 1}";
                 if (io.Contains(key)) Check(key, t);
             }
             Check($"interp_vision_tokens_proj_{suffix}", taps[visual.Blocks.Count]);
-            Check($"interp_image_embeds_{suffix}", model.EncodeImage(interpPixels));
+            Check($"interp_image_embeds_{suffix}", model.EncodeImage(interpPixels, mode));
         }
-        visual.Interpolation = saved;
         return errors;
     }
 
