@@ -87,6 +87,9 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
 
     internal TransformerChain<ITransformer> Chain { get; }
 
+    /// <summary>The temporary model copy this transformer owns.</summary>
+    internal string ModelFilePath => _file.Path;
+
     /// <summary>The ONNX model this transformer runs (with its current threshold), e.g. to score it elsewhere.</summary>
     public byte[] GetOnnxModel()
     {
