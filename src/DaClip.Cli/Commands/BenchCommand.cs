@@ -10,6 +10,8 @@ internal static class BenchCommand
         var bench = new Command("bench", "Run a benchmark and print its table (results are recorded in docs/benchmarks.md).");
         foreach (var sub in new Command[]
         {
+            Bench.MetricsBenchmark.CreateCommand(),
+            Bench.TrainBenchmark.CreateCommand(),
         })
         {
             bench.Subcommands.Add(sub);

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using DaClip.MLNet;
+using DaClip.MLNet.Metrics;
+using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Network;
+using DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Training;
+using TorchSharp;
+
+namespace DaClip.Cli.Bench;
+
+/// <summary>
+/// <c>daclip bench train</c>: trains DA-CLIP on the auxiliary synthetic categories with the tiny backbone and evaluates
+/// zero-shot on the held-out categories, for the untrained network and each ablation (decoupled, joint alignment,
+/// without DAR, Token Adapter without residual). Prints image AUROC, pixel AUROC and PRO (exact convention), the
+/// epoch wall times with the feature cache and peak memory. Results go to docs/benchmarks.md.
+/// </summary>
+internal static class TrainBenchmark
+{
+    private static readonly string[] AllVariants = ["init", "decoupled", "joint", "nodar", "nores"];
+
+    public static Command CreateCommand()
+    {
+        var size = new Option<int>("--size") { Description = "Image side S (the tiny backbone's native 128 by default).", DefaultValueFactory = _ => 128 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 5 };
+        var perClass = new Option<int>("--per-class") { Description = "Anomalous test images per category (normal: half as many).", DefaultValueFactory = _ => 24 };
+        var seed = new Option<int>("--seed") { Description = "Seed of data, initialisation and shuffles.", DefaultValueFactory = _ => 1 };
+        var variants = new Option<string[]>("--variants") { Description = "Subset of: " + string.Join(", ", AllVariants), DefaultValueFactory = _ => AllVariants, AllowMultipleArgumentsPerToken = true };
+        var command = new Command("train", "Zero-shot transfer on synthetic data with the tiny backbone: ablation table, epoch times, memory.");
+        foreach (var o in new Option[] { size, epochs, perClass, seed, variants }) command.Options.Add(o);
+        command.SetAction(parse => Run(parse.GetValue(size), parse.GetValue(epochs), parse.GetValue(perClass), parse.GetValue(seed), parse.GetValue(variants)!, parse.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static int Run(int size, int epochs, int perClass, int seed, string[] variants, TextWriter output)
+    {
+        var unknown = variants.Except(AllVariants).ToList();
+        if (unknown.Count > 0)
+        {
+            output.WriteLine($"error: unknown variant(s) {string.Join(", ", unknown)}; use {string.Join(", ", AllVariants)}.");
+            return 2;
+        }
+        var split = SyntheticDefectSplit.Default;
+        var template = new SyntheticDefectOptions { ImageSize = size, Seed = seed, TrainGoodPerClass = 0, TestGoodPerClass = perClass / 2, TestAnomalousPerClass = perClass };
+        var auxiliary = new SyntheticDefectGenerator(split.AuxiliaryOptions(template));
+        var heldOutTemplate = template.Clone();
+        heldOutTemplate.Seed = seed + 1000;
+        var heldOut = new SyntheticDefectGenerator(split.HeldOutOptions(heldOutTemplate));
+        var trainImages = auxiliary.Categories.SelectMany(auxiliary.TestImages).ToList();
+        var testImages = heldOut.Categories.SelectMany(heldOut.TestImages).ToList();
+        var trainSet = new InMemoryTrainingSet(trainImages.Select(i => new TrainingExample(i.ToChw(), i.IsAnomalous ? Binary(i.Mask) : null, i.IsAnomalous)).ToList());
+        output.WriteLine($"Tiny random backbone (pipeline demonstration, not CLIP), S = {size}, {epochs} epoch(s), seed {seed}.");
+        output.WriteLine($"Train: {trainImages.Count} images of {string.Join(", ", split.Auxiliary)}; zero-shot test: {testImages.Count} images of {string.Join(", ", split.HeldOut)}.");
+        output.WriteLine();
+        output.WriteLine("| variant | image AUROC | pixel AUROC | PRO (exact) | train s | epoch 1 s | later epochs s (mean) |");
+        output.WriteLine("|---|---|---|---|---|---|---|");
+        using var backbone = ClipBackbone.Load(ClipBackbone.TinyName);
+        foreach (var variant in variants)
+        {
+            var options = new DaClipModelOptions { ImageSize = size } switch
+            {
+                var o when variant == "joint" => o with { Alignment = TextAlignment.Joint },
+                var o when variant == "nodar" => o with { UseDar = false },
+                var o when variant == "nores" => o with { AdapterResidual = false },
+                var o => o,
+            };
+            var training = new DaClipTrainingOptions { Epochs = epochs, BatchSize = 8, Seed = seed, FeatureCache = FeatureCacheMode.Memory };
+            var trainer = DaClipTrainer.Create(backbone.Model, PromptBank.Create(options, backbone.Tokenizer), options, training);
+            var clock = Stopwatch.StartNew();
+            DaClipTrainingResult? result = variant == "init" ? null : trainer.Train(trainSet);
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+            var metrics = Evaluate(trainer.Network, testImages);
+            string epoch1 = result is null ? "-" : result.EpochSeconds[0].ToString("F1", CultureInfo.InvariantCulture);
+            string later = result is null || result.EpochSeconds.Count < 2 ? "-" : result.EpochSeconds.Skip(1).Average().ToString("F2", CultureInfo.InvariantCulture);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {variant} | {metrics.ImageAuroc:F3} | {metrics.PixelAuroc:F3} | {metrics.PixelAuproExact:F3} | {(result is null ? "-" : trainSeconds.ToString("F1", CultureInfo.InvariantCulture))} | {epoch1} | {later} |"));
+            trainer.Network.Dispose();
+        }
+        using var self = Process.GetCurrentProcess();
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Peak working set: {self.PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; managed heap: {GC.GetTotalMemory(false) / (1024.0 * 1024):F0} MiB."));
+        return 0;
+    }
+
+    /// <summary>Zero-shot metrics (mean over held-out categories) of <paramref name="network"/>'s predictions.</summary>
+    internal static AnomalyDetectionMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images)
+    {
+        const int batch = 16;
+        var samples = new List<SegmentationSample>(images.Count);
+        int s = network.Options.ImageSize;
+        for (int start = 0; start < images.Count; start += batch)
+        {
+            var chunk = images.Skip(start).Take(batch).ToList();
+            using var scope = torch.NewDisposeScope();
+            var pixels = torch.tensor(chunk.SelectMany(i => i.ToChw()).ToArray(), [chunk.Count, 3, s, s]);
+            using var p = network.Predict(pixels);
+            var scores = p.Score.data<float>().ToArray();
+            var maps = p.AnomalyMap.data<float>().ToArray();
+            for (int j = 0; j < chunk.Count; j++)
+            {
+                samples.Add(new SegmentationSample
+                {
+                    ClassName = chunk[j].ClassName,
+                    IsAnomalous = chunk[j].IsAnomalous,
+                    ImageScore = scores[j],
+                    AnomalyMap = maps.AsSpan(j * s * s, s * s).ToArray(),
+                    Mask = chunk[j].IsAnomalous ? Binary(chunk[j].Mask) : null,
+                    Height = s,
+                    Width = s,
+                });
+            }
+        }
+        return SegmentationEvaluator.Evaluate(samples).Mean;
+    }
+
+    private static byte[] Binary(byte[] mask) => mask.Select(v => v > 0 ? (byte)1 : (byte)0).ToArray();
+}
