@@ -19,7 +19,7 @@ public static class SyntheticImages
         for (int i = 0; i < count; i++)
         {
             int w = 20 + rng.Next(20), h = 18 + rng.Next(20);
-            bool anomalous = i % 2 == 1;
+            bool anomalous = i / classes.Length % 2 == 1;
             string cls = classes[i % classes.Length];
             int baseGrey = 60 + 40 * Array.IndexOf(classes, cls);
             var rgb = new int[w * h * 3];
