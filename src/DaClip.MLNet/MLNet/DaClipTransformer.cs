@@ -149,15 +149,19 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new DaClipFileFormatException(path, $"model file not found (full path '{Path.GetFullPath(path)}').");
-        byte[] onnx;
+        (string Entry, byte[] Bytes, DaClipOnnxModel Model) found;
         using (var zip = File.OpenRead(path))
         {
-            var candidates = MLNetModelZip.OnnxModels(zip, path).Where(m => HasSpec(m.Model)).ToList();
+            var candidates = MLNetModelZip.OnnxModels(zip, path)
+                .Select(m => (m.Entry, Bytes: m.Model, Model: TryParse(m.Model, $"{path}:{m.Entry}")))
+                .Where(m => m.Model?.GetMetadata(DaClipChainLayout.SpecMetadataKey) is not null)
+                .Select(m => (m.Entry, m.Bytes, m.Model!))
+                .ToList();
             if (candidates.Count != 1)
                 throw new DaClipFileFormatException(path, candidates.Count == 0
                     ? "the model holds no DA-CLIP stage. Save a DaClipTransformer (or a pipeline ending in one) with mlContext.Model.Save."
                     : $"the model holds {candidates.Count} DA-CLIP stages ({string.Join(", ", candidates.Select(c => c.Entry))}); load it with mlContext.Model.Load and pick one with DaClipTransformer.FromChain.");
-            onnx = candidates[0].Model;
+            found = candidates[0];
         }
         var loaded = mlContext.Model.Load(path, out inputSchema);
         if (loaded is not TransformerChain<ITransformer> chain || !DaClipChainBuilder.FindChains(chain).Contains(chain))
@@ -165,7 +169,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             (loaded as IDisposable)?.Dispose();
             throw new DaClipFileFormatException(path, "the model is a pipeline that contains a DA-CLIP stage, not a DA-CLIP transformer alone. Load it with mlContext.Model.Load (it scores as saved) and use DaClipTransformer.FromChain to reach the DA-CLIP stage.");
         }
-        return Wrap(mlContext, new DaClipLog(mlContext), chain, ownsChain: true, onnx, path, mlContext.GpuDeviceId, mlContext.FallbackToCpu);
+        return Wrap(mlContext, new DaClipLog(mlContext), chain, ownsChain: true, found.Bytes, found.Model, path, mlContext.GpuDeviceId, mlContext.FallbackToCpu);
     }
 
     /// <summary>
@@ -193,7 +197,8 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             buffer.Position = 0;
             onnx = MLNetModelZip.OnnxModels(buffer, "<loaded model>").Single().Model;
         }
-        return Wrap(mlContext, new DaClipLog(mlContext), chain, ownsChain: false, onnx, "<loaded model>", mlContext.GpuDeviceId, mlContext.FallbackToCpu);
+        return Wrap(mlContext, new DaClipLog(mlContext), chain, ownsChain: false, onnx, DaClipOnnxModel.Parse(onnx, "<loaded model>"), "<loaded model>",
+            mlContext.GpuDeviceId, mlContext.FallbackToCpu);
     }
 
     /// <summary>
@@ -361,10 +366,9 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         }
     }
 
-    private static DaClipTransformer Wrap(MLContext ml, DaClipLog log, TransformerChain<ITransformer> chain, bool ownsChain, byte[] onnx, string source,
-        int? gpuDeviceId, bool fallbackToCpu)
+    private static DaClipTransformer Wrap(MLContext ml, DaClipLog log, TransformerChain<ITransformer> chain, bool ownsChain, byte[] onnx, DaClipOnnxModel model,
+        string source, int? gpuDeviceId, bool fallbackToCpu)
     {
-        var model = DaClipOnnxModel.Parse(onnx, source);
         var json = model.GetMetadata(DaClipChainLayout.SpecMetadataKey)
             ?? throw new DaClipFileFormatException(source, $"the ONNX model lacks the '{DaClipChainLayout.SpecMetadataKey}' metadata that DaClipTransformer writes. Save the model again with DaClip.MLNet.");
         var spec = DaClipChainSpec.FromJson(json, source);
@@ -379,15 +383,15 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             _spec, ModelMetadata, _gpuDeviceId, _fallbackToCpu);
     }
 
-    private static bool HasSpec(byte[] onnx)
+    private static DaClipOnnxModel? TryParse(byte[] onnx, string source)
     {
         try
         {
-            return DaClipOnnxModel.Parse(onnx, "<embedded model>").GetMetadata(DaClipChainLayout.SpecMetadataKey) is not null;
+            return DaClipOnnxModel.Parse(onnx, source);
         }
         catch (DaClipFileFormatException)
         {
-            return false;
+            return null;
         }
     }
 
