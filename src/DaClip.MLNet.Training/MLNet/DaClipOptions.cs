@@ -7,6 +7,11 @@ namespace DaClip.MLNet.Training.MLNet;
 /// columns, the CLIP backbone, the network options (<see cref="Model"/>, METHOD defaults), the training
 /// hyper-parameters (METHOD §6 defaults) and, inherited, the output columns and where the fitted model scores.
 /// </summary>
+/// <remarks>
+/// Inherited <see cref="DaClipScoringOptions.Fit"/> is how images are brought to S x S in training and in scoring
+/// (null: Stretch, the DA-CLIP default); inherited <see cref="DaClipScoringOptions.Threshold"/> overrides
+/// <see cref="DaClipModelOptions.Threshold"/> of <see cref="Model"/> as the exported threshold.
+/// </remarks>
 public sealed class DaClipOptions : DaClipScoringOptions
 {
     /// <summary>The label column: <c>Boolean</c> (true = anomalous) or <c>Single</c> (1 / 0). Default "Label".</summary>
