@@ -11,58 +11,51 @@ namespace DaClip.MLNet.Tests.MLNet;
 [TestClass]
 public class DaClipCalibrationTests
 {
-    private const float Threshold = 0.36f;
-    private static TempDir _dir = null!;
-    private static IReadOnlyList<SyntheticImage> _images = null!;
-    private static byte[] _model = null!;
+
+    private static ScoringFixture _f = null!;
 
     [ClassInitialize]
-    public static void Setup(TestContext _)
-    {
-        _dir = new TempDir("mlnet-calib");
-        _images = SyntheticImages.Write(_dir.Path, 10, seed: 41);
-        _model = ContractModel.Build(Threshold);
-    }
+    public static void Setup(TestContext _) => _f = new ScoringFixture("mlnet-calib", 10, seed: 41);
 
     [ClassCleanup]
-    public static void Cleanup() => _dir.Dispose();
+    public static void Cleanup() => _f.Dispose();
 
     [TestMethod]
     public void WithThreshold_RewritesTheGraph_AndSurvivesSaveAndLoad()
     {
         var ml = new MLContext(seed: 1);
-        var data = MLNetTestData.Rows(ml, _images);
-        using var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         var scores = MLNetTestData.Scores(model.Transform(data));
         float t = scores.Order().ElementAt(2);
         using var moved = model.WithThreshold(t);
         Assert.AreEqual(t, moved.Threshold);
-        Assert.AreEqual(Threshold, model.Threshold, "the original is unchanged");
+        Assert.AreEqual(_f.Threshold, model.Threshold, "the original is unchanged");
         Assert.AreEqual(t.ToString("R", CultureInfo.InvariantCulture), moved.ModelMetadata[DaClipModelMetadata.Threshold]);
         var scored = moved.Transform(data);
         CollectionAssert.AreEqual(scores, MLNetTestData.Scores(scored));
         CollectionAssert.AreEqual(scores.Select(s => s > t).ToArray(), scored.GetColumn<bool>("PredictedLabel").ToArray());
         CollectionAssert.AreEqual(scores.Select(s => s - t).ToArray(), MLNetTestData.Scores(scored, "ScoreCentered"));
 
-        var zip = _dir.File("moved.zip");
+        var zip = _f.File("moved.zip");
         moved.Save(zip, data.Schema);
         var fresh = new MLContext();
         var loaded = fresh.Model.Load(zip, out _);
-        CollectionAssert.AreEqual(scores.Select(s => s > t).ToArray(), loaded.Transform(MLNetTestData.Rows(fresh, _images)).GetColumn<bool>("PredictedLabel").ToArray());
+        CollectionAssert.AreEqual(scores.Select(s => s > t).ToArray(), loaded.Transform(MLNetTestData.Rows(fresh, _f.Images)).GetColumn<bool>("PredictedLabel").ToArray());
         (loaded as IDisposable)?.Dispose();
         using var reloaded = DaClipTransformer.Load(fresh, zip);
         Assert.AreEqual(t, reloaded.Threshold);
         using var scorer = new DaClipOnnxScorer(reloaded.GetOnnxModel(), new DaClipScorerOptions { Provider = ExecutionProvider.Cpu });
         Assert.AreEqual(t, scorer.Threshold);
-        CollectionAssert.AreEqual(scores.Select(s => s > t).ToArray(), scorer.Score(_images.Select(i => i.Path).ToList()).Select(p => p.PredictedLabel).ToArray());
+        CollectionAssert.AreEqual(scores.Select(s => s > t).ToArray(), scorer.Score(_f.Images.Select(i => i.Path).ToList()).Select(p => p.PredictedLabel).ToArray());
     }
 
     [TestMethod]
     public void CalibrateThreshold_OnNormalImages_FlagsAtMostTheRate()
     {
         var ml = new MLContext(seed: 1);
-        var normals = MLNetTestData.Rows(ml, _images.Where(i => !i.Anomalous));
-        using var model = new DaClipScoringEstimator(ml, _model).Fit(normals);
+        var normals = MLNetTestData.Rows(ml, _f.Images.Where(i => !i.Anomalous));
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(normals);
         var scores = MLNetTestData.Scores(model.Transform(normals));
         using var calibrated = model.CalibrateThreshold(normals, maxFalsePositiveRate: 0.2);
         Assert.AreEqual(DaClipThresholds.ForFalsePositiveRate(scores, 0.2), calibrated.Threshold);
@@ -74,9 +67,9 @@ public class DaClipCalibrationTests
     public void CalibrateThresholdF1_UsesTheBestF1Cut()
     {
         var ml = new MLContext(seed: 1);
-        var rows = _images.Select((i, k) => new ImageRow { Image = i.Path, Label = k == 0 ? !i.Anomalous : i.Anomalous }).ToList();
+        var rows = _f.Images.Select((i, k) => new ImageRow { Image = i.Path, Label = k == 0 ? !i.Anomalous : i.Anomalous }).ToList();
         var data = ml.Data.LoadFromEnumerable(rows);
-        using var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         var scores = MLNetTestData.Scores(model.Transform(data));
         var (expected, _) = DaClipThresholds.MaxF1(scores, rows.Select(r => r.Label).ToArray());
         using var calibrated = model.CalibrateThresholdF1(data);
@@ -122,7 +115,7 @@ public class DaClipCalibrationTests
         var x = g.AddInput("x", OnnxElementType.Float, [1]);
         g.AddOutput("y", OnnxElementType.Float, [1], g.Identity(x));
         var ml = new MLContext();
-        var data = MLNetTestData.Rows(ml, _images);
+        var data = MLNetTestData.Rows(ml, _f.Images);
         var e = Assert.ThrowsExactly<DaClipFileFormatException>(() => new DaClipScoringEstimator(ml, builder.ToBytes(), source: "plain.onnx").Fit(data));
         StringAssert.Contains(e.Message, DaClipModelMetadata.Format);
         Assert.ThrowsExactly<DaClipFileFormatException>(() => new DaClipScoringEstimator(ml, [1, 2, 3]).Fit(data));

@@ -9,28 +9,21 @@ namespace DaClip.MLNet.Tests.MLNet;
 [TestClass]
 public class DaClipEvaluatorTests
 {
-    private const float Threshold = 0.36f;
-    private static TempDir _dir = null!;
-    private static IReadOnlyList<SyntheticImage> _images = null!;
-    private static byte[] _model = null!;
+
+    private static ScoringFixture _f = null!;
 
     [ClassInitialize]
-    public static void Setup(TestContext _)
-    {
-        _dir = new TempDir("mlnet-eval");
-        _images = SyntheticImages.Write(_dir.Path, 12, seed: 31);
-        _model = ContractModel.Build(Threshold);
-    }
+    public static void Setup(TestContext _) => _f = new ScoringFixture("mlnet-eval", 12, seed: 31);
 
     [ClassCleanup]
-    public static void Cleanup() => _dir.Dispose();
+    public static void Cleanup() => _f.Dispose();
 
     /// <summary>The images with two labels swapped, so that the scores do not separate the classes perfectly.</summary>
     private static (IDataView Scored, float[] Scores, bool[] Labels, bool[] Predicted, DaClipTransformer Model) Score(MLContext ml)
     {
-        var rows = _images.Select((i, k) => new ImageRow { Image = i.Path, Label = k is 0 or 1 ? !i.Anomalous : i.Anomalous }).ToList();
+        var rows = _f.Images.Select((i, k) => new ImageRow { Image = i.Path, Label = k is 0 or 1 ? !i.Anomalous : i.Anomalous }).ToList();
         var data = ml.Data.LoadFromEnumerable(rows);
-        var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         var scored = model.Transform(data);
         return (scored, MLNetTestData.Scores(scored), rows.Select(r => r.Label).ToArray(), scored.GetColumn<bool>("PredictedLabel").ToArray(), model);
     }

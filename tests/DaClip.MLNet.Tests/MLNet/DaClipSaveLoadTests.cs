@@ -11,46 +11,39 @@ namespace DaClip.MLNet.Tests.MLNet;
 [TestClass]
 public class DaClipSaveLoadTests
 {
-    private const float Threshold = 0.36f;
-    private static TempDir _dir = null!;
-    private static IReadOnlyList<SyntheticImage> _images = null!;
-    private static byte[] _model = null!;
+
+    private static ScoringFixture _f = null!;
 
     [ClassInitialize]
-    public static void Setup(TestContext _)
-    {
-        _dir = new TempDir("mlnet-saveload");
-        _images = SyntheticImages.Write(_dir.Path, 6, seed: 21);
-        _model = ContractModel.Build(Threshold);
-    }
+    public static void Setup(TestContext _) => _f = new ScoringFixture("mlnet-saveload", 6, seed: 21);
 
     [ClassCleanup]
-    public static void Cleanup() => _dir.Dispose();
+    public static void Cleanup() => _f.Dispose();
 
     [TestMethod]
     public void SaveThenLoad_InAFreshContext_ScoresIdentically()
     {
         var ml = new MLContext(seed: 1);
-        var data = MLNetTestData.Rows(ml, _images);
-        using var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         var expected = Results(model.Transform(data));
-        var zip = _dir.File("alone.zip");
+        var zip = _f.File("alone.zip");
         ml.Model.Save(model, data.Schema, zip);
 
         var fresh = new MLContext();
         var loaded = fresh.Model.Load(zip, out var schema);
         Assert.IsInstanceOfType<TransformerChain<ITransformer>>(loaded);
         CollectionAssert.AreEqual(data.Schema.Select(c => c.Name).ToArray(), schema.Select(c => c.Name).ToArray());
-        AssertSame(expected, Results(loaded.Transform(MLNetTestData.Rows(fresh, _images))), "Model.Load");
+        AssertSame(expected, Results(loaded.Transform(MLNetTestData.Rows(fresh, _f.Images))), "Model.Load");
         (loaded as IDisposable)?.Dispose();
 
         using var wrapped = DaClipTransformer.Load(fresh, zip);
         Assert.AreEqual(ContractModel.Size, wrapped.ImageSize);
-        Assert.AreEqual(Threshold, wrapped.Threshold);
+        Assert.AreEqual(_f.Threshold, wrapped.Threshold);
         Assert.AreEqual(DaClipImageKind.Path, wrapped.ImageKind);
         Assert.AreEqual("Image", wrapped.ImageColumnName);
         Assert.AreEqual(DaClipModelMetadata.FormatName, wrapped.ModelMetadata[DaClipModelMetadata.Format]);
-        var rows = MLNetTestData.Rows(fresh, _images);
+        var rows = MLNetTestData.Rows(fresh, _f.Images);
         AssertSame(expected, Results(wrapped.Transform(rows)), "DaClipTransformer.Load");
         CollectionAssert.AreEqual(expected.Scores, wrapped.ScoreBatch(rows, 4).Select(p => p.Score).ToArray());
     }
@@ -59,17 +52,17 @@ public class DaClipSaveLoadTests
     public void Pipeline_WithLoadImages_SavesLoadsAndUnwraps()
     {
         var ml = new MLContext(seed: 1);
-        var data = MLNetTestData.Rows(ml, _images);
+        var data = MLNetTestData.Rows(ml, _f.Images);
         var pipeline = ml.Transforms.LoadImages("Picture", null, "Image")
-            .Append(new DaClipScoringEstimator(ml, _model, new DaClipScoringOptions { ImageColumnName = "Picture", ScoreColumnName = "Score" }));
+            .Append(new DaClipScoringEstimator(ml, _f.Model, new DaClipScoringOptions { ImageColumnName = "Picture", ScoreColumnName = "Score" }));
         using var model = pipeline.Fit(data);
         var expected = Results(model.Transform(data));
-        var zip = _dir.File("pipeline.zip");
+        var zip = _f.File("pipeline.zip");
         ml.Model.Save(model, data.Schema, zip);
 
         var fresh = new MLContext();
         var loaded = fresh.Model.Load(zip, out _);
-        var rows = MLNetTestData.Rows(fresh, _images);
+        var rows = MLNetTestData.Rows(fresh, _f.Images);
         AssertSame(expected, Results(loaded.Transform(rows)), "pipeline Model.Load");
 
         var notAlone = Assert.ThrowsExactly<DaClipFileFormatException>(() => DaClipTransformer.Load(fresh, zip));
@@ -89,14 +82,14 @@ public class DaClipSaveLoadTests
     public void ChildProcess_LoadsTheZip_AndScoresIdentically()
     {
         var ml = new MLContext(seed: 1);
-        var data = MLNetTestData.Rows(ml, _images);
-        using var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         var expected = Results(model.Transform(data));
-        var zip = _dir.File("child.zip");
+        var zip = _f.File("child.zip");
         model.Save(zip, data.Schema);
-        var list = _dir.File("images.txt");
-        File.WriteAllLines(list, _images.Select(i => i.Path));
-        var output = _dir.File("child-scores.txt");
+        var list = _f.File("images.txt");
+        File.WriteAllLines(list, _f.Images.Select(i => i.Path));
+        var output = _f.File("child-scores.txt");
 
         var helper = Path.Combine(AppContext.BaseDirectory, "DaClip.MLNet.LoadCheck.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -107,7 +100,7 @@ public class DaClipSaveLoadTests
         Assert.AreEqual(0, process.ExitCode, err);
 
         var lines = File.ReadAllLines(output);
-        Assert.AreEqual(_images.Count, lines.Length);
+        Assert.AreEqual(_f.Images.Count, lines.Length);
         for (int i = 0; i < lines.Length; i++)
         {
             var parts = lines[i].Split(' ');
@@ -123,8 +116,8 @@ public class DaClipSaveLoadTests
         using var temp = new TempDir("mlnet-tmp");
         using var outDir = new TempDir("mlnet-out");
         var ml = new MLContext(seed: 1) { TempFilePath = temp.Path };
-        var data = MLNetTestData.Rows(ml, _images);
-        var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         Assert.AreEqual(1, Directory.GetFiles(temp.Path).Length, "the transformer's model copy while it lives");
         var zip = Path.Combine(outDir.Path, "m.zip");
         model.Save(zip, data.Schema);
@@ -148,8 +141,8 @@ public class DaClipSaveLoadTests
         using var temp = new TempDir("mlnet-tmp2");
         using var outDir = new TempDir("mlnet-out2");
         var ml = new MLContext(seed: 1) { TempFilePath = temp.Path };
-        var data = MLNetTestData.Rows(ml, _images);
-        using var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         // ML.NET re-reads the model file when saving: remove it to make the save fail half-way.
         File.Delete(Directory.GetFiles(temp.Path).Single());
         var zip = Path.Combine(outDir.Path, "m.zip");
@@ -161,9 +154,9 @@ public class DaClipSaveLoadTests
     public void CatalogPath_DeletesItsModelCopy_OnDispose()
     {
         var ml = new MLContext(seed: 1);
-        var data = MLNetTestData.Rows(ml, _images);
-        var path = _dir.File("catalog.onnx");
-        File.WriteAllBytes(path, _model);
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        var path = _f.File("catalog.onnx");
+        File.WriteAllBytes(path, _f.Model);
         var model = ml.Transforms.ApplyDaClipModel(path).Fit(data);
         var copy = model.ModelFilePath;
         Assert.AreEqual(Path.GetFullPath(Path.GetTempPath()), Path.GetFullPath(Path.GetDirectoryName(copy)!) + Path.DirectorySeparatorChar);

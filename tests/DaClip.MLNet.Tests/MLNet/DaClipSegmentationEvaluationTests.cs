@@ -10,35 +10,29 @@ namespace DaClip.MLNet.Tests.MLNet;
 [TestClass]
 public class DaClipSegmentationEvaluationTests
 {
-    private static TempDir _dir = null!;
-    private static IReadOnlyList<SyntheticImage> _images = null!;
-    private static byte[] _model = null!;
+
+    private static ScoringFixture _f = null!;
 
     [ClassInitialize]
-    public static void Setup(TestContext _)
-    {
-        _dir = new TempDir("mlnet-seg");
-        _images = SyntheticImages.Write(_dir.Path, 12, seed: 61, classes: ["bottle", "carpet"]);
-        _model = ContractModel.Build(0.36f);
-    }
+    public static void Setup(TestContext _) => _f = new ScoringFixture("mlnet-seg", 12, seed: 61, classes: ["bottle", "carpet"]);
 
     [ClassCleanup]
-    public static void Cleanup() => _dir.Dispose();
+    public static void Cleanup() => _f.Dispose();
 
     [TestMethod]
     public void PerClassAndMean_EqualTheMetricsCoreOnTheSameArrays()
     {
         var ml = new MLContext(seed: 1);
-        var data = MLNetTestData.Rows(ml, _images);
-        using var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         var scored = model.Transform(data);
         var result = ml.AnomalyDetection.EvaluateSegmentation(scored, classColumnName: "Class");
 
         var scores = MLNetTestData.Scores(scored);
         var maps = MLNetTestData.Maps(scored);
         var reference = new SegmentationEvaluator();
-        for (int i = 0; i < _images.Count; i++)
-            reference.Add(_images[i].Class, _images[i].Anomalous, scores[i], maps[i], MaskLoader.Load(_images[i].MaskPath, ContractModel.Size), ContractModel.Size, ContractModel.Size);
+        for (int i = 0; i < _f.Images.Count; i++)
+            reference.Add(_f.Images[i].Class, _f.Images[i].Anomalous, scores[i], maps[i], MaskLoader.Load(_f.Images[i].MaskPath, ContractModel.Size), ContractModel.Size, ContractModel.Size);
         var expected = reference.Evaluate();
 
         CollectionAssert.AreEqual(new[] { "bottle", "carpet" }, result.PerClass.Select(c => c.ClassName).ToArray());
@@ -54,8 +48,8 @@ public class DaClipSegmentationEvaluationTests
     public void MaskAsImageOrVector_AndStreamingMode_AreAccepted()
     {
         var ml = new MLContext(seed: 1);
-        var data = MLNetTestData.Rows(ml, _images);
-        using var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         var scored = model.Transform(data);
         var byPath = ml.AnomalyDetection.EvaluateSegmentation(scored);
         Assert.AreEqual("all", byPath.PerClass.Single().ClassName);
@@ -64,7 +58,7 @@ public class DaClipSegmentationEvaluationTests
         var byImage = ml.AnomalyDetection.EvaluateSegmentation(withImages, maskColumnName: "MaskImage");
         Assert.AreEqual(byPath.Mean, byImage.Mean);
 
-        var vectors = _images.Select(i => new MaskVectorRow { Image = i.Path, Label = i.Anomalous, MaskVector = MaskLoader.Load(i.MaskPath, ContractModel.Size).Select(b => (float)b).ToArray() }).ToList();
+        var vectors = _f.Images.Select(i => new MaskVectorRow { Image = i.Path, Label = i.Anomalous, MaskVector = MaskLoader.Load(i.MaskPath, ContractModel.Size).Select(b => (float)b).ToArray() }).ToList();
         var vectorData = ml.Data.LoadFromEnumerable(vectors);
         var byVector = ml.AnomalyDetection.EvaluateSegmentation(model.Transform(vectorData), maskColumnName: "MaskVector");
         Assert.AreEqual(byPath.Mean, byVector.Mean);
@@ -79,8 +73,8 @@ public class DaClipSegmentationEvaluationTests
     public void WrongColumns_AreSchemaErrors()
     {
         var ml = new MLContext(seed: 1);
-        var data = MLNetTestData.Rows(ml, _images);
-        using var model = new DaClipScoringEstimator(ml, _model).Fit(data);
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
         var scored = model.Transform(data);
         var e = Assert.ThrowsExactly<DaClipSchemaException>(() => ml.AnomalyDetection.EvaluateSegmentation(scored, maskColumnName: "Label"));
         Assert.AreEqual("mask", e.Role);

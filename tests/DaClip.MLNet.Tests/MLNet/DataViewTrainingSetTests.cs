@@ -11,24 +11,20 @@ namespace DaClip.MLNet.Tests.MLNet;
 public class DataViewTrainingSetTests
 {
     private const int Size = 16;
-    private static TempDir _dir = null!;
-    private static IReadOnlyList<SyntheticImage> _images = null!;
+
+    private static ScoringFixture _f = null!;
 
     [ClassInitialize]
-    public static void Setup(TestContext _)
-    {
-        _dir = new TempDir("mlnet-trainset");
-        _images = SyntheticImages.Write(_dir.Path, 6, seed: 51);
-    }
+    public static void Setup(TestContext _) => _f = new ScoringFixture("mlnet-trainset", 6, seed: 51);
 
     [ClassCleanup]
-    public static void Cleanup() => _dir.Dispose();
+    public static void Cleanup() => _f.Dispose();
 
     [TestMethod]
     public void EveryImageForm_GivesThePixelsAndMasksOfTheSharedPreprocessing()
     {
         var ml = new MLContext(seed: 1);
-        var data = MLNetTestData.Rows(ml, _images);
+        var data = MLNetTestData.Rows(ml, _f.Images);
         var pre = new ImagePreprocessor(Size, ImageFit.Pad);
         var withColumns = ml.Transforms.LoadRawImageBytes("Bytes", null, "Image")
             .Append(ml.Transforms.LoadImages("Picture", null, "Image"))
@@ -44,15 +40,15 @@ public class DataViewTrainingSetTests
         foreach (var set in sets)
         {
             using var _ = set;
-            Assert.AreEqual(_images.Count, set.Count);
-            Assert.AreEqual(_images.Count(i => i.Anomalous), set.AnomalousCount);
+            Assert.AreEqual(_f.Images.Count, set.Count);
+            Assert.AreEqual(_f.Images.Count(i => i.Anomalous), set.AnomalousCount);
             foreach (int i in new[] { 0, 3, 1, 5, 2 })
             {
                 var example = set.Get(i);
-                Assert.AreEqual(_images[i].Anomalous, example.Label);
-                CollectionAssert.AreEqual(pre.Process(_images[i].Path), example.Pixels, $"pixels {i}");
-                CollectionAssert.AreEqual(MaskLoader.Load(_images[i].MaskPath, Size, ImageFit.Pad), example.Mask, $"mask {i}");
-                Assert.AreEqual(_images[i].Anomalous, example.Mask!.Any(v => v != 0));
+                Assert.AreEqual(_f.Images[i].Anomalous, example.Label);
+                CollectionAssert.AreEqual(pre.Process(_f.Images[i].Path), example.Pixels, $"pixels {i}");
+                CollectionAssert.AreEqual(MaskLoader.Load(_f.Images[i].MaskPath, Size, ImageFit.Pad), example.Mask, $"mask {i}");
+                Assert.AreEqual(_f.Images[i].Anomalous, example.Mask!.Any(v => v != 0));
             }
         }
     }
@@ -61,7 +57,7 @@ public class DataViewTrainingSetTests
     public void EmptyMaskPath_MeansNoMask_AndWrongColumnsAreSchemaErrors()
     {
         var ml = new MLContext(seed: 1);
-        var rows = _images.Select(i => new ImageRow { Image = i.Path, Label = i.Anomalous, Mask = "" }).ToList();
+        var rows = _f.Images.Select(i => new ImageRow { Image = i.Path, Label = i.Anomalous, Mask = "" }).ToList();
         var data = ml.Data.LoadFromEnumerable(rows);
         using var set = new DataViewTrainingSet(data, DaClipImageKind.Path, "Image", "Label", "Mask", new ImagePreprocessor(Size));
         Assert.IsNull(set.Get(1).Mask);
@@ -70,7 +66,7 @@ public class DataViewTrainingSetTests
         Assert.AreEqual("String", label.ActualType);
         var mask = Assert.ThrowsExactly<DaClipSchemaException>(() => new DataViewTrainingSet(data, DaClipImageKind.Path, "Image", "Label", "Label", new ImagePreprocessor(Size)));
         Assert.AreEqual("mask", mask.Role);
-        var badSingle = ml.Data.LoadFromEnumerable(new[] { new { Image = _images[0].Path, Label = 0.5f } });
+        var badSingle = ml.Data.LoadFromEnumerable(new[] { new { Image = _f.Images[0].Path, Label = 0.5f } });
         Assert.ThrowsExactly<DaClipException>(() => new DataViewTrainingSet(badSingle, DaClipImageKind.Path, "Image", "Label", null, new ImagePreprocessor(Size)));
     }
 }

@@ -14,21 +14,14 @@ namespace DaClip.MLNet.Tests.MLNet;
 [TestClass]
 public class MLNetDocsTests
 {
-    private static TempDir _dir = null!;
-    private static IReadOnlyList<SyntheticImage> _images = null!;
-    private static string _modelPath = null!;
+
+    private static ScoringFixture _f = null!;
 
     [ClassInitialize]
-    public static void Setup(TestContext _)
-    {
-        _dir = new TempDir("mlnet-docs");
-        _images = SyntheticImages.Write(_dir.Path, 8, seed: 71, classes: ["bottle", "carpet"]);
-        _modelPath = _dir.File("daclip.onnx");
-        File.WriteAllBytes(_modelPath, ContractModel.Build(0.36f));
-    }
+    public static void Setup(TestContext _) => _f = new ScoringFixture("mlnet-docs", 8, seed: 71, classes: ["bottle", "carpet"]);
 
     [ClassCleanup]
-    public static void Cleanup() => _dir.Dispose();
+    public static void Cleanup() => _f.Dispose();
 
     public sealed class DocRow
     {
@@ -44,9 +37,9 @@ public class MLNetDocsTests
     [TestMethod]
     public void ScoringEvaluationThresholdAndSaveRecipes_Run()
     {
-        string modelPath = _modelPath;
-        string zipPath = _dir.File("daclip-model.zip");
-        var rows = _images.Select(i => new DocRow { ImagePath = i.Path, Label = i.Anomalous, MaskPath = i.MaskPath, Class = i.Class }).ToList();
+        string modelPath = _f.ModelPath;
+        string zipPath = _f.File("daclip-model.zip");
+        var rows = _f.Images.Select(i => new DocRow { ImagePath = i.Path, Label = i.Anomalous, MaskPath = i.MaskPath, Class = i.Class }).ToList();
         var mlContext = new MLContext();
         IDataView data = mlContext.Data.LoadFromEnumerable(rows);
         IDataView normalImages = mlContext.Data.LoadFromEnumerable(rows.Where(r => !r.Label));
