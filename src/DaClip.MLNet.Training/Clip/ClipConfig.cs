@@ -49,10 +49,12 @@ public sealed record ClipConfig(
     public static ClipConfig VitL14At336 { get; } = new(768, 336, 24, 1024, 14, 77, 49408, 768, 12);
 
     /// <summary>
-    /// The embedded random backbone (<c>tiny</c>): small enough that an epoch on ~200 images of 128×128 takes seconds
-    /// on 2 CPU cores. Its weights are random: it demonstrates the pipeline, not CLIP's knowledge.
+    /// The embedded random backbone (<c>tiny</c>): 4 blocks of width 128 in each tower (text: 2), patch 8 so that a
+    /// 128×128 image has a 16×16 grid (256 patches, enough for the top-80 image score to mean something), joint width
+    /// 64. An epoch on ~200 images of 128×128 takes seconds on 2 CPU cores. Its weights are random: it demonstrates the
+    /// pipeline, not CLIP's knowledge.
     /// </summary>
-    public static ClipConfig Tiny { get; } = new(64, 128, 4, 128, 16, 77, TinyWordTokenizer.VocabularySize, 128, 2);
+    public static ClipConfig Tiny { get; } = new(64, 128, 4, 128, 8, 77, TinyWordTokenizer.VocabularySize, 128, 2);
 
     /// <summary>The released architectures, by OpenAI's names.</summary>
     public static IReadOnlyDictionary<string, ClipConfig> Known { get; } = new Dictionary<string, ClipConfig>

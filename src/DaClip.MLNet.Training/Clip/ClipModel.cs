@@ -67,22 +67,22 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
     /// <summary>The text positional embedding [T, W].</summary>
     public Tensor TextPositionalEmbedding => positional_embedding;
 
-    /// <summary>The causal mask of the text tower: 0 on and below the diagonal, -inf above, [T, T].</summary>
-    public Tensor CausalMask(Device device)
-    {
-        int n = Config.ContextLength;
-        return torch.full(n, n, float.NegativeInfinity, device: device).triu(1);
-    }
+    /// <summary>The causal mask of the text tower for <paramref name="length"/> tokens: 0 on and below the diagonal, -inf above.</summary>
+    public static Tensor CausalMask(long length, Device device) =>
+        torch.full(length, length, float.NegativeInfinity, device: device).triu(1);
 
     /// <summary>
-    /// Runs the text blocks on token rows [B, T, W]; <paramref name="beforeBlock"/> (block index, stream) may rewrite the
+    /// Runs the text blocks on token rows [B, T, W] (T ≤ the context length: with the causal mask, the first T rows
+    /// do not depend on later ones, so callers may drop the rows after the last EOT); <paramref name="beforeBlock"/> (block index, stream) may rewrite the
     /// residual stream at the input of each block (DA-CLIP's Token Adapters); <paramref name="afterBlock"/> observes each
     /// block's output (valid only during the call: copy what you keep). Returns <c>ln_final</c> of the last block's output.
     /// </summary>
     public Tensor TextTower(Tensor tokens, Func<int, Tensor, Tensor>? beforeBlock = null, Action<int, Tensor>? afterBlock = null)
     {
         using var scope = torch.NewDisposeScope();
-        var mask = CausalMask(tokens.device).to(tokens.dtype);
+        if (tokens.shape[1] > Config.ContextLength)
+            throw new ArgumentException($"At most {Config.ContextLength} tokens, got {tokens.shape[1]}.", nameof(tokens));
+        var mask = CausalMask(tokens.shape[1], tokens.device).to(tokens.dtype);
         var x = tokens;
         for (int j = 0; j < transformer.Blocks.Count; j++)
         {

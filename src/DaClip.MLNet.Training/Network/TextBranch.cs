@@ -46,6 +46,8 @@ public sealed class TextBranch : nn.Module
         var pos = clip.TextPositionalEmbedding.narrow(0, 1, k);
         var slotRows = slots.unsqueeze(0).expand(bank.Count, k, slots.shape[1]) + pos;
         var x = torch.cat([baseTokens.narrow(1, 0, 1), slotRows, baseTokens.narrow(1, 1 + k, baseTokens.shape[1] - 1 - k)], 1);
+        // Causal attention: rows after the last EOT never reach an EOT row, so they are dropped (exact, ~4x less work).
+        x = x.narrow(1, 0, bank.EotIndex.Max() + 1);
 
         Tensor BeforeBlock(int j, Tensor stream)
         {
