@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DaClip.Cli.Bench;
 
 namespace DaClip.Cli.Commands;
 
@@ -12,6 +13,7 @@ internal static class BenchCommand
         {
             Bench.MetricsBenchmark.CreateCommand(),
             Bench.TrainBenchmark.CreateCommand(),
+            InferenceBenchmark.CreateCommand(),
         })
         {
             bench.Subcommands.Add(sub);

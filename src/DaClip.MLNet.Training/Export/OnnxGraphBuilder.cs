@@ -26,6 +26,12 @@ public sealed partial class OnnxGraphBuilder
     /// <summary>The default-domain opset the model imports; the helpers emit the operator forms of this version.</summary>
     public int Opset { get; }
 
+    /// <summary>
+    /// Prepended to the names of nodes added from now on (e.g. <c>"vision/block3/"</c>), so that profiles and error
+    /// messages show which part of the model a node belongs to. Empty by default.
+    /// </summary>
+    public string NodeNamePrefix { get; set; } = "";
+
     /// <summary>Number of nodes added so far.</summary>
     public int NodeCount => _graph.Node.Count;
 
@@ -147,7 +153,7 @@ public sealed partial class OnnxGraphBuilder
     {
         if (string.IsNullOrWhiteSpace(opType)) throw new OnnxGraphException($"A node of graph '{Name}' needs an operator type.");
         ArgumentNullException.ThrowIfNull(inputs);
-        var node = new NodeProto { OpType = opType, Name = _scope.Fresh(opType), Domain = domain };
+        var node = new NodeProto { OpType = opType, Name = _scope.Fresh(NodeNamePrefix + opType), Domain = domain };
         foreach (var i in inputs)
             node.Input.Add(i ?? throw new OnnxGraphException($"Input of the {opType} node '{node.Name}' is null; use \"\" for an omitted optional input."));
         node.Output.AddRange(outputs);
