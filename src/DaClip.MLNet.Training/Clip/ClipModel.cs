@@ -38,6 +38,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
         text_projection = new Parameter(torch.empty(t, config.EmbedDim));
         logit_scale = new Parameter(torch.tensor((float)Math.Log(1 / 0.07)));
         RegisterComponents();
+        using var guard = ScalarLifetimeGuard.Enter();
         InitializeLikeOpenAi(SeededInit.Generator(seed));
     }
 

@@ -79,6 +79,7 @@ public sealed class DaClipNetwork : nn.Module
         Grid = options.ImageSize / cfg.VisionPatchSize;
         Visual = new VvAttentionPath(clip.Visual, options.ResolveTaps(cfg.VisionLayers), options.ResolveVvStartLayer(cfg.VisionLayers), options.PositionalInterpolation);
         Head = new AnomalyMapHead(options, options.ImageSize, Grid);
+        using var guard = ScalarLifetimeGuard.Enter();
         var generator = SeededInit.Generator(seed);
         _text = new DecoupledTextBranches(options.Alignment, options.Slots, cfg.TransformerWidth, options.ResolveAdapterLayers(cfg.TransformerLayers), options.AdapterResidual, generator);
         register_module("text", _text);
@@ -186,6 +187,7 @@ public sealed class DaClipNetwork : nn.Module
     /// <summary>Inference on [0, 1] RGB pixels [N, 3, S, S]: score, pixel map, global probability, patch map.</summary>
     public DaClipPrediction Predict(Tensor rawPixels)
     {
+        using var guard = ScalarLifetimeGuard.Enter();
         using var _ = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         using var visual = EncodeVisual(rawPixels);

@@ -112,6 +112,7 @@ public sealed class DaClipTrainer
             {
                 cancellation.ThrowIfCancellationRequested();
                 var batch = order.Skip(step * Options.BatchSize).Take(Options.BatchSize).ToArray();
+                using var guard = ScalarLifetimeGuard.Enter();
                 using var scope = torch.NewDisposeScope();
                 var (visual, masks, hasMask, labels, encodeSeconds) = Gather(batch, data, cache, items);
                 featureSeconds += encodeSeconds;
@@ -182,6 +183,7 @@ public sealed class DaClipTrainer
             if (pending.Count > 0)
             {
                 var sw = Stopwatch.StartNew();
+                using var guard = ScalarLifetimeGuard.Enter();
                 using var scope = torch.NewDisposeScope();
                 using var f = Network.EncodeVisual(Stack(pending.Select(p => p.Pixels).ToList()));
                 using var patches = f.PatchFeatures.cpu();
