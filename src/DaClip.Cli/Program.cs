@@ -47,8 +47,11 @@ public static class Program
         return VerbRunner.UsageError;
     }
 
-    /// <summary>Runs the tool.</summary>
-    public static int Main(string[] args) => Run(args);
+    /// <summary>
+    /// Runs the tool. After Ctrl+C a verb gets up to a minute to stop at its next safe point (training stops between
+    /// steps; one step of a large backbone on a CPU takes seconds) before the process is ended.
+    /// </summary>
+    public static int Main(string[] args) => Run(args, new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(1) });
 
     /// <summary>The error on one line, prefixed with the option it concerns when the message does not name it.</summary>
     private static string Describe(ParseError e)
