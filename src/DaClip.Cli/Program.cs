@@ -39,7 +39,7 @@ public static class Program
     public static int Run(string[] args, InvocationConfiguration? configuration = null)
     {
         var result = BuildRoot().Parse(args);
-        if (result.Action is not ParseErrorAction) return result.Invoke(configuration);
+        if (result.Action is not ParseErrorAction) return result.InvokeAsync(configuration).GetAwaiter().GetResult();
         var error = configuration?.Error ?? Console.Error;
         var verb = string.Join(' ', CommandPath(result.CommandResult));
         foreach (var e in result.Errors) error.WriteLine($"{verb}: {Describe(e)}");

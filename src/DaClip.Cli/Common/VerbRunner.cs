@@ -32,8 +32,11 @@ internal static class VerbRunner
         }
     }
 
-    /// <summary>Runs the synchronous <paramref name="body"/> for <c>daclip <paramref name="verb"/></c>.</summary>
-    public static Task<int> RunAsync(string verb, TextWriter error, Func<int> body) => RunAsync(verb, error, () => Task.FromResult(body()));
+    /// <summary>
+    /// Runs the synchronous <paramref name="body"/> for <c>daclip <paramref name="verb"/></c> on the thread pool, so that
+    /// the action returns at once and System.CommandLine can install its Ctrl+C handler, which cancels the body's token.
+    /// </summary>
+    public static Task<int> RunAsync(string verb, TextWriter error, Func<int> body) => RunAsync(verb, error, () => Task.Run(body));
 
     private static (int Code, string Message)? Classify(Exception e)
     {
