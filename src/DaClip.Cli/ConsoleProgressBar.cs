@@ -3,7 +3,11 @@ using System.Globalization;
 
 namespace DaClip.Cli;
 
-/// <summary>A one-line progress bar (<c>label [#####-----]  45%  412.3 / 915.0 MB</c>) redrawn in place on a console writer, at most ten times a second.</summary>
+/// <summary>
+/// A one-line progress bar redrawn in place on a console writer, at most ten times a second: bytes for downloads
+/// (<c>label [#####-----]  45%  412.3 / 915.0 MB</c>, through <see cref="IProgress{T}"/>) or counted steps with a note
+/// (<c>training [#####-----]  45%  270/600  epoch 7/15 loss 0.4210</c>, through <see cref="Update"/>).
+/// </summary>
 internal sealed class ConsoleProgressBar : IProgress<(long done, long? total)>
 {
     private const int BarWidth = 30;
@@ -23,30 +27,26 @@ internal sealed class ConsoleProgressBar : IProgress<(long done, long? total)>
     /// <summary>Whether a bar should be drawn: not for machine-readable output, and not when standard error is redirected.</summary>
     public static bool Wanted(bool json) => !json && !Console.IsErrorRedirected;
 
+    /// <summary>The bar for <paramref name="label"/> when <see cref="Wanted"/>, else null.</summary>
+    public static ConsoleProgressBar? CreateIfWanted(string label, TextWriter writer, bool json) =>
+        Wanted(json) ? new ConsoleProgressBar(label, writer) : null;
+
     /// <inheritdoc/>
     public void Report((long done, long? total) value)
     {
-        long now = Stopwatch.GetTimestamp();
-        bool complete = value.total is long t && value.done >= t;
-        if (!complete && _lastLength > 0 && now - _lastDraw < Interval) return;
-        _lastDraw = now;
-
-        string line;
         if (value.total is long total && total > 0)
         {
-            double fraction = Math.Clamp((double)value.done / total, 0, 1);
-            int filled = (int)Math.Round(fraction * BarWidth);
-            line = string.Create(CultureInfo.InvariantCulture,
-                $"{_label} [{new string('#', filled)}{new string('-', BarWidth - filled)}] {fraction * 100,3:0}%  {Megabytes(value.done)} / {Megabytes(total)} MB");
+            Draw(value.done, total, string.Create(CultureInfo.InvariantCulture, $"{Megabytes(value.done)} / {Megabytes(total)} MB"));
         }
-        else
+        else if (Due(complete: false))
         {
-            line = string.Create(CultureInfo.InvariantCulture, $"{_label} {Megabytes(value.done)} MB");
+            Write(string.Create(CultureInfo.InvariantCulture, $"{_label} {Megabytes(value.done)} MB"));
         }
-        _writer.Write('\r' + line.PadRight(_lastLength));
-        _lastLength = line.Length;
-        _writer.Flush();
     }
+
+    /// <summary>Shows <paramref name="done"/> of <paramref name="total"/> steps, followed by <paramref name="note"/>.</summary>
+    public void Update(long done, long total, string note = "") =>
+        Draw(done, total, string.Create(CultureInfo.InvariantCulture, $"{done}/{total}") + (note.Length > 0 ? "  " + note : ""));
 
     /// <summary>Ends the line the bar was drawn on (no-op when nothing was drawn).</summary>
     public void Finish()
@@ -54,6 +54,30 @@ internal sealed class ConsoleProgressBar : IProgress<(long done, long? total)>
         if (_lastLength == 0) return;
         _writer.WriteLine();
         _lastLength = 0;
+    }
+
+    private void Draw(long done, long total, string detail)
+    {
+        if (!Due(complete: done >= total)) return;
+        double fraction = total > 0 ? Math.Clamp((double)done / total, 0, 1) : 0;
+        int filled = (int)Math.Round(fraction * BarWidth);
+        Write(string.Create(CultureInfo.InvariantCulture,
+            $"{_label} [{new string('#', filled)}{new string('-', BarWidth - filled)}] {fraction * 100,3:0}%  {detail}"));
+    }
+
+    private bool Due(bool complete)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (!complete && _lastLength > 0 && now - _lastDraw < Interval) return false;
+        _lastDraw = now;
+        return true;
+    }
+
+    private void Write(string line)
+    {
+        _writer.Write('\r' + line.PadRight(_lastLength));
+        _lastLength = line.Length;
+        _writer.Flush();
     }
 
     private static string Megabytes(long bytes) => (bytes / 1e6).ToString("0.0", CultureInfo.InvariantCulture);

@@ -20,7 +20,7 @@ public static class CliRunner
             Console.SetError(e);
             try
             {
-                int exit = Program.BuildRoot().Parse(args).Invoke();
+                int exit = Program.Run(args);
                 return (exit, o.ToString(), e.ToString());
             }
             finally

@@ -1,0 +1,62 @@
+using DaClip.MLNet;
+
+namespace DaClip.Cli.Common;
+
+/// <summary>
+/// Runs the body of a verb and turns expected failures into a one-line message on standard error and an exit code:
+/// 2 for input errors (<see cref="CliUsageException"/>, every <see cref="DaClipException"/>, a missing file), 1 for
+/// file-system failures while writing, 130 when cancelled (Ctrl+C). Anything else is a bug and keeps its stack trace.
+/// </summary>
+internal static class VerbRunner
+{
+    /// <summary>Exit code of a usage or input error.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code of a file-system failure.</summary>
+    public const int IoError = 1;
+
+    /// <summary>Exit code after cancellation (128 + SIGINT).</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>Runs <paramref name="body"/> for <c>daclip <paramref name="verb"/></c>.</summary>
+    public static async Task<int> RunAsync(string verb, TextWriter error, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception e) when (Classify(e) is (int code, string message))
+        {
+            error.WriteLine($"daclip {verb}: {message}");
+            return code;
+        }
+    }
+
+    /// <summary>
+    /// Runs the synchronous <paramref name="body"/> for <c>daclip <paramref name="verb"/></c> on the thread pool, so that
+    /// the action returns at once and System.CommandLine can install its Ctrl+C handler, which cancels the body's token.
+    /// </summary>
+    public static Task<int> RunAsync(string verb, TextWriter error, Func<int> body) => RunAsync(verb, error, () => Task.Run(body));
+
+    private static (int Code, string Message)? Classify(Exception e)
+    {
+        switch (e)
+        {
+            case CliUsageException usage:
+                return (UsageError, usage.Message);
+            case OperationCanceledException:
+                return (Cancelled, "cancelled.");
+            case FileNotFoundException or DirectoryNotFoundException:
+                return (UsageError, e.Message);
+            case IOException or UnauthorizedAccessException:
+                return (IoError, e.Message);
+        }
+        // ML.NET and the thread pool wrap exceptions thrown inside cursors and parallel loops.
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DaClipException expected) return (UsageError, expected.Message);
+            if (inner is AggregateException { InnerExceptions.Count: > 0 } aggregate && Classify(aggregate.InnerExceptions[0]) is { } found) return found;
+        }
+        return null;
+    }
+}
