@@ -27,14 +27,16 @@ internal static class TrainBenchmark
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 5 };
         var perClass = new Option<int>("--per-class") { Description = "Anomalous test images per category (normal: half as many).", DefaultValueFactory = _ => 24 };
         var seed = new Option<int>("--seed") { Description = "Seed of data, initialisation and shuffles.", DefaultValueFactory = _ => 1 };
+        var auxiliaryToo = new Option<bool>("--auxiliary-too") { Description = "Also evaluate on fresh images of the training categories (in-distribution check)." };
         var variants = new Option<string[]>("--variants") { Description = "Subset of: " + string.Join(", ", AllVariants), DefaultValueFactory = _ => AllVariants, AllowMultipleArgumentsPerToken = true };
         var command = new Command("train", "Zero-shot transfer on synthetic data with the tiny backbone: ablation table, epoch times, memory.");
-        foreach (var o in new Option[] { size, epochs, perClass, seed, variants }) command.Options.Add(o);
-        command.SetAction(parse => Run(parse.GetValue(size), parse.GetValue(epochs), parse.GetValue(perClass), parse.GetValue(seed), parse.GetValue(variants)!, parse.InvocationConfiguration.Output));
+        foreach (var o in new Option[] { size, epochs, perClass, seed, variants, auxiliaryToo }) command.Options.Add(o);
+        command.SetAction(parse => Run(parse.GetValue(size), parse.GetValue(epochs), parse.GetValue(perClass), parse.GetValue(seed), parse.GetValue(variants)!,
+            parse.GetValue(auxiliaryToo), parse.InvocationConfiguration.Output));
         return command;
     }
 
-    private static int Run(int size, int epochs, int perClass, int seed, string[] variants, TextWriter output)
+    private static int Run(int size, int epochs, int perClass, int seed, string[] variants, bool auxiliaryToo, TextWriter output)
     {
         var unknown = variants.Except(AllVariants).ToList();
         if (unknown.Count > 0)
@@ -50,12 +52,14 @@ internal static class TrainBenchmark
         var heldOut = new SyntheticDefectGenerator(split.HeldOutOptions(heldOutTemplate));
         var trainImages = auxiliary.Categories.SelectMany(auxiliary.TestImages).ToList();
         var testImages = heldOut.Categories.SelectMany(heldOut.TestImages).ToList();
+        var freshAuxiliary = new SyntheticDefectGenerator(split.AuxiliaryOptions(heldOutTemplate));
+        var auxiliaryTest = auxiliaryToo ? freshAuxiliary.Categories.SelectMany(freshAuxiliary.TestImages).ToList() : [];
         var trainSet = new InMemoryTrainingSet(trainImages.Select(i => new TrainingExample(i.ToChw(), i.IsAnomalous ? Binary(i.Mask) : null, i.IsAnomalous)).ToList());
         output.WriteLine($"Tiny random backbone (pipeline demonstration, not CLIP), S = {size}, {epochs} epoch(s), seed {seed}.");
         output.WriteLine($"Train: {trainImages.Count} images of {string.Join(", ", split.Auxiliary)}; zero-shot test: {testImages.Count} images of {string.Join(", ", split.HeldOut)}.");
         output.WriteLine();
-        output.WriteLine("| variant | image AUROC | pixel AUROC | PRO (exact) | train s | epoch 1 s | later epochs s (mean) |");
-        output.WriteLine("|---|---|---|---|---|---|---|");
+        output.WriteLine("| variant | image AUROC | pixel AUROC | PRO (exact) | loss epoch 1 → last | image CE last epoch | train s | epoch 1 s | later epochs s (mean) |" + (auxiliaryToo ? " in-distribution image / pixel AUROC |" : ""));
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|" + (auxiliaryToo ? "---|" : ""));
         using var backbone = ClipBackbone.Load(ClipBackbone.TinyName);
         foreach (var variant in variants)
         {
@@ -69,13 +73,22 @@ internal static class TrainBenchmark
             var training = new DaClipTrainingOptions { Epochs = epochs, BatchSize = 8, Seed = seed, FeatureCache = FeatureCacheMode.Memory };
             var trainer = DaClipTrainer.Create(backbone.Model, PromptBank.Create(options, backbone.Tokenizer), options, training);
             var clock = Stopwatch.StartNew();
-            DaClipTrainingResult? result = variant == "init" ? null : trainer.Train(trainSet);
+            var ce = new LastEpochCrossEntropy(epochs);
+            DaClipTrainingResult? result = variant == "init" ? null : trainer.Train(trainSet, ce);
             double trainSeconds = clock.Elapsed.TotalSeconds;
             var metrics = Evaluate(trainer.Network, testImages);
             string epoch1 = result is null ? "-" : result.EpochSeconds[0].ToString("F1", CultureInfo.InvariantCulture);
             string later = result is null || result.EpochSeconds.Count < 2 ? "-" : result.EpochSeconds.Skip(1).Average().ToString("F2", CultureInfo.InvariantCulture);
+            string losses = result is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{result.EpochLosses[0]:F3} → {result.EpochLosses[^1]:F3}");
+            string ceLast = result is null ? "-" : ce.Mean.ToString("F3", CultureInfo.InvariantCulture);
+            string inDistribution = "";
+            if (auxiliaryToo)
+            {
+                var m = Evaluate(trainer.Network, auxiliaryTest);
+                inDistribution = string.Create(CultureInfo.InvariantCulture, $" {m.ImageAuroc:F3} / {m.PixelAuroc:F3} |");
+            }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {variant} | {metrics.ImageAuroc:F3} | {metrics.PixelAuroc:F3} | {metrics.PixelAuproExact:F3} | {(result is null ? "-" : trainSeconds.ToString("F1", CultureInfo.InvariantCulture))} | {epoch1} | {later} |"));
+                $"| {variant} | {metrics.ImageAuroc:F3} | {metrics.PixelAuroc:F3} | {metrics.PixelAuproExact:F3} | {losses} | {ceLast} | {(result is null ? "-" : trainSeconds.ToString("F1", CultureInfo.InvariantCulture))} | {epoch1} | {later} |{inDistribution}"));
             trainer.Network.Dispose();
         }
         using var self = Process.GetCurrentProcess();
@@ -113,6 +126,22 @@ internal static class TrainBenchmark
             }
         }
         return SegmentationEvaluator.Evaluate(samples).Mean;
+    }
+
+    /// <summary>Mean image cross-entropy over the steps of the last epoch (ln 2 ≈ 0.693 = no separation).</summary>
+    private sealed class LastEpochCrossEntropy(int epochs) : IProgress<DaClipTrainingProgress>
+    {
+        private double _sum;
+        private int _count;
+
+        public double Mean => _count == 0 ? double.NaN : _sum / _count;
+
+        public void Report(DaClipTrainingProgress value)
+        {
+            if (value.Phase != "train" || value.Epoch != epochs) return;
+            _sum += value.CrossEntropy;
+            _count++;
+        }
     }
 
     private static byte[] Binary(byte[] mask) => mask.Select(v => v > 0 ? (byte)1 : (byte)0).ToArray();

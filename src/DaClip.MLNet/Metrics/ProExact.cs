@@ -2,10 +2,10 @@ namespace DaClip.MLNet.Metrics;
 
 /// <summary>
 /// The MVTec AD definition of the area under the PRO curve (<see cref="ProConvention.Exact"/>), in double precision:
-/// for every level t (pixel predicted anomalous when its score is &gt;= t), FPR(t) = predicted normal pixels / all normal
-/// pixels and PRO(t) = mean over regions of the predicted fraction of the region; the curve starts at (0, 0); trapezoid
-/// up to FPR = limit with the PRO value at the limit linearly interpolated between the last point with FPR &lt;= limit and
-/// the next one; area divided by the limit.
+/// for every level t (pixel predicted anomalous when its score is &gt;= t), FPR(t) = normal pixels predicted anomalous /
+/// all normal pixels and PRO(t) = mean over regions of the predicted fraction of the region; the curve starts at (0, 0);
+/// trapezoid up to FPR = limit with the PRO value at the limit linearly interpolated between the last point with
+/// FPR &lt;= limit and the next one; area divided by the limit. <see cref="ProCurve.Compute"/> returns the same curve's points.
 /// </summary>
 public static class ProExact
 {
@@ -15,20 +15,10 @@ public static class ProExact
         ArgumentNullException.ThrowIfNull(table);
         PerRegionOverlap.ValidateLimit(fprLimit);
         if (table.NegativeCount == 0 || table.RegionCount == 0) return double.NaN;
-        var neg = table.Negatives;
-        var fractions = table.RegionFractions;
-        double negatives = table.NegativeCount, regions = table.RegionCount;
-        long falsePositives = 0;
-        double fractionSum = 0, compensation = 0;
+        var walk = new ProCurveWalk(table);
         double fpr0 = 0, pro0 = 0, area = 0;
-        for (int i = 0; i < neg.Length; i++)
+        while (walk.MoveNext(out double fpr1, out double pro1))
         {
-            falsePositives += neg[i];
-            // Neumaier-compensated running sum keeps the PRO values exact to a few ulps over millions of levels.
-            double f = fractions[i], t = fractionSum + f;
-            compensation += Math.Abs(fractionSum) >= Math.Abs(f) ? (fractionSum - t) + f : (f - t) + fractionSum;
-            fractionSum = t;
-            double fpr1 = falsePositives / negatives, pro1 = (fractionSum + compensation) / regions;
             if (fpr1 <= fprLimit)
             {
                 area += 0.5 * (pro1 + pro0) * (fpr1 - fpr0);
@@ -36,7 +26,7 @@ public static class ProExact
                 pro0 = pro1;
                 continue;
             }
-            double proAtLimit = pro0 + ((pro1 - pro0) * (fprLimit - fpr0) / (fpr1 - fpr0));
+            double proAtLimit = ProCurveWalk.InterpolateAt(fprLimit, fpr0, pro0, fpr1, pro1);
             area += 0.5 * (proAtLimit + pro0) * (fprLimit - fpr0);
             break;
         }

@@ -56,14 +56,27 @@ public static class RankingMetrics
     /// <summary>
     /// Best F1 over all thresholds: max over the precision-recall curve's points of 2PR / (P + R), 0 where P + R = 0.
     /// </summary>
-    public static double F1Max(ScoreLevelTable table)
+    public static double F1Max(ScoreLevelTable table) => BestF1(table).F1;
+
+    /// <summary>
+    /// The threshold at which <see cref="F1Max(ScoreLevelTable)"/> is reached (samples scoring &gt;= it are predicted
+    /// positive; the highest such threshold when several tie); NaN when the table has no positive sample.
+    /// </summary>
+    public static float F1MaxThreshold(ScoreLevelTable table)
+    {
+        var (_, level) = BestF1(table);
+        return level < 0 ? float.NaN : table.Scores[level];
+    }
+
+    private static (double F1, int Level) BestF1(ScoreLevelTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        if (table.PositiveCount == 0) return double.NaN;
+        if (table.PositiveCount == 0) return (double.NaN, -1);
         var neg = table.Negatives;
         var pos = table.Positives;
         double total = table.PositiveCount;
         double best = 0;
+        int bestLevel = -1;
         long tp = 0, fp = 0;
         for (int i = 0; i < neg.Length; i++)
         {
@@ -72,9 +85,15 @@ public static class RankingMetrics
             double precision = (double)tp / (tp + fp);
             double recall = tp / total;
             double sum = precision + recall;
-            if (sum > 0) best = Math.Max(best, 2 * precision * recall / sum);
+            if (sum <= 0) continue;
+            double f1 = 2 * precision * recall / sum;
+            if (f1 > best)
+            {
+                best = f1;
+                bestLevel = i;
+            }
         }
-        return best;
+        return (best, bestLevel);
     }
 
     /// <summary><see cref="Auroc(ScoreLevelTable)"/> of binary-labelled scores.</summary>

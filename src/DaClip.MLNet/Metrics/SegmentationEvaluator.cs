@@ -111,7 +111,22 @@ public sealed class SegmentationEvaluator
     }
 
     /// <summary>Computes the metrics of everything added so far.</summary>
-    public SegmentationEvaluationResult Evaluate()
+    public SegmentationEvaluationResult Evaluate() => Evaluate(null, int.MaxValue);
+
+    /// <summary>
+    /// Computes the metrics of everything added so far and, from the same score tables, each class's curves (image ROC,
+    /// pixel ROC, PRO up to <see cref="FprLimit"/>) and F1-max thresholds. The classes' tables are built one at a time,
+    /// as <see cref="Evaluate()"/> does, so memory peaks at one class's pixel table.
+    /// </summary>
+    /// <param name="maxCurvePoints">Point budget of each curve (at least 3; see <see cref="RocCurve.Compute"/>); <see cref="int.MaxValue"/> keeps every level.</param>
+    public (SegmentationEvaluationResult Result, IReadOnlyList<ClassCurves> Curves) EvaluateWithCurves(int maxCurvePoints = ClassCurves.DefaultMaxPoints)
+    {
+        CurveReducer.ValidateMaxPoints(maxCurvePoints);
+        var curves = new List<ClassCurves>(_classes.Count);
+        return (Evaluate(curves, maxCurvePoints), curves);
+    }
+
+    private SegmentationEvaluationResult Evaluate(List<ClassCurves>? curves, int maxCurvePoints)
     {
         var perClass = new List<ClassSegmentationMetrics>(_classes.Count);
         foreach (var state in _classes)
@@ -138,6 +153,16 @@ public sealed class SegmentationEvaluator
                     PixelAuproAnomalyClip = ProAnomalyClip.Area(pixels, FprLimit, AnomalyClipThresholdCount),
                     PixelAuproAnomalib = ProAnomalib.Area(pixels, FprLimit),
                 },
+            });
+            curves?.Add(new ClassCurves
+            {
+                ClassName = state.Name,
+                ImageRoc = RocCurve.Compute(images, maxCurvePoints),
+                PixelRoc = RocCurve.Compute(pixels, maxCurvePoints),
+                Pro = ProCurve.Compute(pixels, FprLimit, maxCurvePoints),
+                FprLimit = FprLimit,
+                ImageF1Threshold = RankingMetrics.F1MaxThreshold(images),
+                PixelF1Threshold = RankingMetrics.F1MaxThreshold(pixels),
             });
         }
         return new SegmentationEvaluationResult
