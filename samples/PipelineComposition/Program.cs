@@ -33,8 +33,8 @@ var dataOptions = new SyntheticDefectOptions
 {
     ImageSize = Sample.ImageSize,
     TrainGoodPerClass = 0,
-    TestGoodPerClass = 12,
-    TestAnomalousPerClass = 12,
+    TestGoodPerClass = 8,
+    TestAnomalousPerClass = 8,
     Seed = 7,
 };
 new SyntheticDefectGenerator(split.AuxiliaryOptions(dataOptions)).WriteMvtecFolder(Path.Combine(output, "auxiliary"), overwrite: true);
@@ -62,7 +62,7 @@ var pipeline = mlContext.Transforms.LoadImages(outputColumnName: "Image", imageF
         MaskColumnName = "MaskPath",
         ClassColumnName = "Class",
         Model = new DaClipModelOptions { ImageSize = Sample.ImageSize },
-        Epochs = 3,
+        Epochs = 2,
         Seed = 7,
     }));
 Console.WriteLine("1. Fitting LoadImages -> DaClip (training with TorchSharp, then export to ONNX) ...");

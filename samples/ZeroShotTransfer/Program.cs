@@ -10,8 +10,8 @@ using System.Diagnostics;
 using System.Globalization;
 using DaClip.MLNet;
 using DaClip.MLNet.Data;
-using DaClip.MLNet.Imaging;
 using DaClip.MLNet.Metrics;
+using DaClip.MLNet.Reporting;
 using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Training.MLNet;
 using DaClip.Samples.ZeroShotTransfer;
@@ -112,9 +112,10 @@ static void Run(ZeroShotSettings settings)
     Console.WriteLine($"Model saved to {modelPath} after {clock.Elapsed:hh\\:mm\\:ss}.");
 
     // 3. Score VisA. ScoreBatch runs ONNX Runtime in batches (faster than ML.NET's row-at-a-time Transform, same
-    //    numbers); a chunk of images at a time keeps memory bounded, and the streaming evaluator keeps a histogram
-    //    per class instead of every pixel score (2,162 maps of 518 x 518 are 580 million pixels).
-    var evaluator = new SegmentationEvaluator(new SegmentationEvaluatorOptions { Mode = SegmentationEvaluationMode.Streaming });
+    //    numbers); a chunk of images at a time keeps memory bounded. The report builder evaluates each image as it
+    //    comes (streaming mode: a histogram per class instead of every pixel score; 2,162 maps of 518 x 518 are 580
+    //    million pixels) and keeps only the maps of the worst cases it will show.
+    var report = new AnomalyReportBuilder(new SegmentationEvaluatorOptions { Mode = SegmentationEvaluationMode.Streaming }, fit: model.Fit);
     const int chunkSize = 64;
     for (int start = 0; start < visa.Samples.Count; start += chunkSize)
     {
@@ -122,13 +123,33 @@ static void Run(ZeroShotSettings settings)
         IReadOnlyList<DaClipPrediction> predictions = model.ScoreBatch(chunk.ToDataView(mlContext), batchSize: settings.BatchSize);
         for (int i = 0; i < chunk.Count; i++)
         {
-            AnomalySample sample = chunk[i];
-            byte[] mask = sample.MaskPath is { } maskPath ? MaskLoader.Load(maskPath, size, model.Fit) : [];
-            evaluator.Add(sample.Class, sample.Label, predictions[i].Score, predictions[i].AnomalyMap, mask, size, size);
+            report.Add(new AnomalyReportImage
+            {
+                ClassName = chunk[i].Class,
+                IsAnomalous = chunk[i].Label,
+                Score = predictions[i].Score,
+                PredictedAnomalous = predictions[i].PredictedLabel,
+                ImagePath = chunk[i].ImagePath,
+                MaskPath = chunk[i].MaskPath,
+                AnomalyMap = predictions[i].AnomalyMap,
+            });
         }
         Console.WriteLine($"   [{clock.Elapsed:hh\\:mm\\:ss}] scored {start + chunk.Count}/{visa.Samples.Count} VisA images");
     }
-    SegmentationEvaluationResult result = evaluator.Evaluate();
+    AnomalyReportInput reportInput = report.Build("DA-CLIP zero-shot: trained on MVTec AD, tested on VisA") with
+    {
+        Model = modelPath,
+        Backbone = settings.IsTiny ? "tiny (RANDOM weights: a dry run)" : Path.GetFileName(settings.Checkpoint),
+        RunInfo =
+        [
+            new("training data", $"MVTec AD test split, {mvtec.Samples.Count} images"),
+            new("image size S", size.ToString(CultureInfo.InvariantCulture)),
+            new("epochs / batch / seed", $"{settings.Epochs} / {settings.BatchSize} / {settings.Seed}"),
+        ],
+    };
+    string reportFolder = Path.Combine(settings.OutputDirectory, "report");
+    AnomalyReport.Write(reportFolder, reportInput);
+    SegmentationEvaluationResult result = reportInput.Evaluation;
 
     // 4. Results per class and their mean, in percent, beside the paper's.
     Console.WriteLine();
@@ -139,6 +160,7 @@ static void Run(ZeroShotSettings settings)
     Console.WriteLine("| paper (DA-CLIP, VisA) | 2,162 | 88.5 | 90.4 | 95.5 | | 91.7 (convention not stated) | |");
     Console.WriteLine();
     Console.WriteLine("PRO: area under the per-region-overlap curve up to FPR 0.3, in the MVTec AD definition (exact) and as AnomalyCLIP's code computes it (docs/metrics.md).");
+    Console.WriteLine($"Report: {Path.Combine(reportFolder, "index.html")}");
     Console.WriteLine($"Done in {clock.Elapsed:hh\\:mm\\:ss}.");
 
     static void Row(string name, int images, AnomalyDetectionMetrics m) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
