@@ -27,10 +27,10 @@ internal sealed record QuickStartSettings
     public int ImageSize { get; init; } = 128;
 
     /// <summary>Anomalous images per category; each category also gets half as many normal images.</summary>
-    public int AnomalousPerCategory { get; init; } = 16;
+    public int AnomalousPerCategory { get; init; } = 24;
 
     /// <summary>Training epochs (the paper trains 15; a few are enough to see the pipeline work).</summary>
-    public int Epochs { get; init; } = 3;
+    public int Epochs { get; init; } = 5;
 
     /// <summary>Seed of the synthetic data, the initialisation and the shuffles: the same seed gives the same numbers.</summary>
     public int Seed { get; init; } = 1;
@@ -46,8 +46,8 @@ internal sealed record QuickStartSettings
 
           --output <dir>       where data, model and report go (default: ./quickstart-output)
           --size <S>           image and model input side (default: 128, the tiny backbone's native size)
-          --per-category <n>   anomalous images per category; normal ones: half as many (default: 16)
-          --epochs <n>         training epochs (default: 3)
+          --per-category <n>   anomalous images per category; normal ones: half as many (default: 24)
+          --epochs <n>         training epochs (default: 5)
           --seed <n>           seed of data and training (default: 1)
           --backbone <path>    an OpenAI CLIP checkpoint instead of the random "tiny" backbone
           --vocab <path>       CLIP's bpe_simple_vocab_16e6.txt.gz (with --backbone)
