@@ -7,7 +7,7 @@
 //   5. write an HTML report with heatmaps and curves
 //
 // The default backbone is "tiny": a small built-in CLIP-shaped network with RANDOM weights. It makes the whole
-// pipeline run in a few minutes on a laptop CPU, but it knows nothing about images, so its metrics only show that the
+// pipeline run in under a minute on a laptop CPU, but it knows nothing about images, so its metrics only show that the
 // pipeline works. Real results need real CLIP weights: see the end of this file and samples/ZeroShotTransfer.
 
 using System.Diagnostics;
@@ -52,6 +52,7 @@ if (settings.IsTinyBackbone)
         NOTE: this run uses the built-in "tiny" backbone, whose weights are RANDOM. It demonstrates the pipeline
         (data -> training -> zero-shot scoring -> evaluation -> report); its metrics say nothing about DA-CLIP's accuracy.
         How to use real CLIP weights is printed at the end.
+
         """);
 }
 
@@ -193,7 +194,7 @@ if (settings.IsTinyBackbone)
     Console.WriteLine("""
 
         These numbers come from RANDOM weights: they show the pipeline, not DA-CLIP. For real results:
-          1. fetch OpenAI's CLIP ViT-L/14@336 and its vocabulary (about 900 MB, into ~/.cache/daclip):
+          1. fetch OpenAI's CLIP ViT-L/14@336 and its vocabulary (about 0.9 GB, into ~/.cache/daclip):
                dotnet run --project src/DaClip.Cli -c Release -- download ViT-L-14-336
           2. train with it: in code, DaClipOptions.Backbone = "<cache>/ViT-L-14-336px.pt",
              VocabPath = "<cache>/bpe_simple_vocab_16e6.txt.gz", Model.ImageSize = 518 (the paper; 336 is faster);

@@ -76,6 +76,12 @@ internal sealed record QuickStartSettings
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
+        if (!settings.IsTinyBackbone)
+        {
+            if (!File.Exists(settings.Backbone)) throw new ArgumentException($"--backbone: the checkpoint '{settings.Backbone}' does not exist (daclip download fetches one).");
+            if (settings.VocabPath is null || !File.Exists(settings.VocabPath))
+                throw new ArgumentException("--backbone needs --vocab with CLIP's bpe_simple_vocab_16e6.txt.gz (daclip download fetches it with the checkpoint).");
+        }
         return settings;
     }
 
