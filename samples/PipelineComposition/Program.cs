@@ -64,10 +64,8 @@ var pipeline = mlContext.Transforms.LoadImages(outputColumnName: "Image", imageF
         Model = new DaClipModelOptions { ImageSize = Sample.ImageSize },
         Epochs = 2,
         Seed = 7,
+        TrainingThreads = 1,   // the tiny backbone trains fastest on one libtorch thread (not so a real CLIP backbone)
     }));
-// The tiny backbone's tensors are too small to gain from several CPU threads, and libtorch's OpenMP threads busy-wait
-// for each other, which slows training many times over on a busy machine: one thread (not for a real CLIP backbone).
-TorchSharp.torch.set_num_threads(1);
 Console.WriteLine("1. Fitting LoadImages -> DaClip (training with TorchSharp, then export to ONNX) ...");
 using TransformerChain<DaClipTransformer> model = pipeline.Fit(training);
 ITransformer imageLoader = model.First();                   // the fitted LoadImages stage

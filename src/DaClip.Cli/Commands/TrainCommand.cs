@@ -60,13 +60,17 @@ internal static class TrainCommand
             DefaultValueFactory = _ => "auto",
         };
         featureCache.AcceptOnlyFromAmong("auto", "none", "memory", "disk");
+        var threads = new Option<int?>("--threads")
+        {
+            Description = "libtorch CPU threads (default: 1 for the tiny backbone, libtorch's default — one per core — otherwise).",
+        };
         var allowMissingMasks = DatasetInput.AllowMissingMasksOption();
         var json = CliOptions.Json("the files written and the training summary as JSON");
 
         var command = new Command("train",
             "Train DA-CLIP on an auxiliary dataset (its test split, with masks, as in the paper) and save the ML.NET model zip, " +
             "the training checkpoint and a training record beside it. Example: daclip train --data mvtec:/data/mvtec --backbone ViT-L/14@336px --out mvtec.zip");
-        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, allowMissingMasks, json })
+        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, json })
             command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
@@ -87,6 +91,7 @@ internal static class TrainCommand
                     Seed = parse.GetValue(seed),
                     Device = parse.GetValue(device)!,
                     FeatureCache = Enum.Parse<FeatureCacheMode>(parse.GetValue(featureCache)!, ignoreCase: true),
+                    Threads = parse.GetValue(threads),
                     AllowMissingMasks = parse.GetValue(allowMissingMasks),
                 };
                 var outcome = TrainingRun.Run(settings, error, asJson, cancellation);

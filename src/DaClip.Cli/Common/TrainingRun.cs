@@ -22,6 +22,7 @@ internal sealed record TrainingSettings
     public string Device { get; init; } = "cpu";
     public FeatureCacheMode FeatureCache { get; init; } = FeatureCacheMode.Auto;
     public bool AllowMissingMasks { get; init; }
+    public int? Threads { get; init; }
 }
 
 /// <summary>What <see cref="TrainingRun"/> wrote.</summary>
@@ -72,6 +73,7 @@ internal static class TrainingRun
             Seed = s.Seed,
             TrainingDevice = s.Device,
             FeatureCache = s.FeatureCache,
+            TrainingThreads = s.Threads ?? (s.Backbone.IsTiny ? 1 : null),
             CheckpointPath = checkpointPath,
             Progress = progress,
         };

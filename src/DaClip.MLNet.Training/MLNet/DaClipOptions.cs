@@ -60,6 +60,12 @@ public sealed class DaClipOptions : DaClipScoringOptions
     /// <summary>Training device for TorchSharp: "cpu" (default), "cuda" or "cuda:N" (needs the CUDA backend, docs/gpu.md).</summary>
     public string TrainingDevice { get; set; } = "cpu";
 
+    /// <summary>
+    /// libtorch CPU threads for training (process-wide), or null (default) for libtorch's default; 1 suits the tiny
+    /// backbone (see <see cref="DaClipTrainingOptions.Threads"/>).
+    /// </summary>
+    public int? TrainingThreads { get; set; }
+
     /// <summary>Where to write a training checkpoint after every epoch (atomically); null (default) for none.</summary>
     public string? CheckpointPath { get; set; }
 
@@ -77,6 +83,7 @@ public sealed class DaClipOptions : DaClipScoringOptions
         FeatureCacheDirectory = FeatureCacheDirectory,
         CheckpointPath = CheckpointPath,
         Device = TrainingDevice,
+        Threads = TrainingThreads,
     };
 
     /// <summary>Checks every option; throws a <see cref="DaClipException"/> naming the option and the fix.</summary>

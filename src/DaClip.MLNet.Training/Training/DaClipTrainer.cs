@@ -46,6 +46,7 @@ public sealed class DaClipTrainer
     {
         options.Validate();
         var device = ParseDevice(options.Device);
+        if (options.Threads is int threads) torch.set_num_threads(threads);
         var network = new DaClipNetwork(clip, prompts, modelOptions, options.Seed);
         if (device.type != DeviceType.CPU)
         {

@@ -49,6 +49,14 @@ public sealed record DaClipTrainingOptions
     /// <summary>Training device: <c>cpu</c> or <c>cuda</c> / <c>cuda:N</c> (needs the CUDA TorchSharp backend, see docs/gpu.md).</summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>
+    /// CPU threads of libtorch's operators (process-wide: <c>torch.set_num_threads</c>); null leaves libtorch's default
+    /// (one per physical core). Small backbones such as <c>tiny</c> train fastest on 1: their operations are too small to
+    /// gain from threads, and libtorch's OpenMP threads busy-wait for each other, which made training 10-30 times slower
+    /// on a machine busy with other work. A real CLIP backbone gains from threads.
+    /// </summary>
+    public int? Threads { get; init; }
+
     /// <summary>Checks the values; throws a <see cref="DaClipException"/> naming the option.</summary>
     public void Validate()
     {
@@ -56,6 +64,7 @@ public sealed record DaClipTrainingOptions
         if (BatchSize < 1) throw new DaClipException($"DaClipTrainingOptions.BatchSize = {BatchSize}: must be at least 1.");
         if (LearningRate <= 0) throw new DaClipException($"DaClipTrainingOptions.LearningRate = {LearningRate}: must be positive.");
         if (Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1) throw new DaClipException("DaClipTrainingOptions.Beta1/Beta2 must be in [0, 1).");
+        if (Threads is < 1) throw new DaClipException($"DaClipTrainingOptions.Threads = {Threads}: use at least 1, or null for libtorch's default.");
     }
 
     /// <summary>The default disk-cache folder.</summary>
