@@ -3,8 +3,8 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace DaClip.MLNet.Tests.Infrastructure;
 
 /// <summary>
-/// Locates the reference fixture folder: <c>DACLIP_FIXTURES_DIR</c>, else <c>../shared/fixtures</c> beside the repo root.
-/// Absent folder: Inconclusive for a user's clone, a failure under CI (<c>CI=true</c>).
+/// Locates the reference fixture folder: <c>DACLIP_FIXTURES_DIR</c>, else <c>tests/fixtures</c> in the repository
+/// (tests/fixtures/README.md). An absent folder (only possible through a wrong <c>DACLIP_FIXTURES_DIR</c>) fails the test.
 /// </summary>
 public static class Fixtures
 {
@@ -15,18 +15,17 @@ public static class Fixtures
     public static string Root { get; } =
         Environment.GetEnvironmentVariable("DACLIP_FIXTURES_DIR") is { Length: > 0 } d
             ? Path.GetFullPath(d)
-            : Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures"));
+            : Path.GetFullPath(Path.Combine(RepoRoot, "tests", "fixtures"));
 
     /// <summary>True under CI, where missing fixtures fail instead of being skipped.</summary>
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The fixture folder; ends the test Inconclusive (or failed under CI) when it is absent.</summary>
+    /// <summary>The fixture folder; fails the test when it is absent.</summary>
     public static string Require()
     {
         if (Directory.Exists(Root)) return Root;
-        var reason = $"Reference fixture folder not found at '{Root}'. Set DACLIP_FIXTURES_DIR to a folder with the fixture structure (see docs/testing.md).";
-        if (IsCi) Assert.Fail(reason + " Under CI the fixtures are required.");
-        Assert.Inconclusive(reason);
+        Assert.Fail($"Reference fixture folder not found at '{Root}'. The repository carries it in tests/fixtures; "
+            + "DACLIP_FIXTURES_DIR, when set, must name a folder with the same structure (see docs/testing.md).");
         return Root;
     }
 

@@ -49,7 +49,7 @@ internal sealed class MetricsFixtureCase
         }
     }
 
-    /// <summary>Loads (once) a case named by <see cref="All"/>; Inconclusive or failing (CI) when the fixtures are absent.</summary>
+    /// <summary>Loads (once) a case named by <see cref="All"/>; fails when the fixtures are absent.</summary>
     public static MetricsFixtureCase Load(string setName, string caseName)
     {
         var root = Fixtures.Require();
