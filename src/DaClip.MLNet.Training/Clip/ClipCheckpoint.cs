@@ -53,6 +53,7 @@ public static class ClipCheckpoint
     /// <summary>Reads the checkpoint and builds a float32 model; <paramref name="info"/> describes what was read.</summary>
     public static ClipModel Load(string path, out ClipCheckpointInfo info, Device? device = null)
     {
+        LibTorchNative.EnsureLoaded();
         using var guard = ScalarLifetimeGuard.Enter();
         var stateDict = ReadStateDict(path, out info);
         try

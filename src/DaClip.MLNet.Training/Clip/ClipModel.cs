@@ -26,7 +26,7 @@ public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage
     /// Creates a model of architecture <paramref name="config"/> with random weights drawn from <paramref name="seed"/>
     /// alone, following OpenAI's <c>CLIP.initialize_parameters</c> (load real weights with <see cref="ClipCheckpoint"/>).
     /// </summary>
-    public ClipModel(ClipConfig config, long seed = 0) : base(nameof(ClipModel))
+    public ClipModel(ClipConfig config, long seed = 0) : base(LibTorchNative.Checked(nameof(ClipModel)))
     {
         Config = config;
         int t = config.TransformerWidth;

@@ -48,6 +48,7 @@ public sealed class DaClipEstimator : IEstimator<DaClipTransformer>
     public DaClipTransformer Fit(IDataView input, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(input);
+        LibTorchNative.EnsureLoaded();
         var o = Options;
         o.ValidateTraining();
         var kind = DaClipColumns.ImageKind(input.Schema, o.ImageColumnName);

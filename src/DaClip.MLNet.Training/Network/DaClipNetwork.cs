@@ -65,7 +65,7 @@ public sealed class DaClipNetwork : nn.Module
     private readonly DarBlock? _dar;
 
     /// <summary>Creates the network; the trainable parts get METHOD's initialisation drawn from <paramref name="seed"/> alone.</summary>
-    public DaClipNetwork(ClipModel clip, PromptBank prompts, DaClipModelOptions options, long seed = 0) : base(nameof(DaClipNetwork))
+    public DaClipNetwork(ClipModel clip, PromptBank prompts, DaClipModelOptions options, long seed = 0) : base(LibTorchNative.Checked(nameof(DaClipNetwork)))
     {
         options.Validate();
         Clip = clip;

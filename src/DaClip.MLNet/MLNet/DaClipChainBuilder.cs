@@ -19,6 +19,7 @@ internal static class DaClipChainBuilder
     /// <summary>The chain for <paramref name="spec"/> around the ONNX file at <paramref name="modelPath"/>.</summary>
     public static TransformerChain<ITransformer> Build(MLContext ml, DaClipChainSpec spec, string modelPath, int? gpuDeviceId, bool fallbackToCpu)
     {
+        OnnxRuntimeNative.EnsureLoaded();
         int s = spec.ImageSize;
         var config = DaClipChainLayout.Config(s, spec.Fit, spec.Threshold);
         var shapes = new Dictionary<string, int[]>

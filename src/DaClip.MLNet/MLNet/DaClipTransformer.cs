@@ -149,6 +149,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new DaClipFileFormatException(path, $"model file not found (full path '{Path.GetFullPath(path)}').");
+        Scoring.OnnxRuntimeNative.EnsureLoaded();
         (string Entry, byte[] Bytes, DaClipOnnxModel Model) found;
         using (var zip = File.OpenRead(path))
         {

@@ -17,6 +17,7 @@ internal static class OnnxSessionFactory
         if (options.IntraOpThreads < 0) throw new ArgumentOutOfRangeException(nameof(options), options.IntraOpThreads, "IntraOpThreads must be 0 (ONNX Runtime's choice) or more.");
         if (path != null && !File.Exists(path))
             throw new DaClipFileFormatException(path, $"model file not found (full path '{Path.GetFullPath(path)}'). Check the path, or export the model first.");
+        OnnxRuntimeNative.EnsureLoaded();
 
         if (options.Provider == ExecutionProvider.Cpu)
         {
