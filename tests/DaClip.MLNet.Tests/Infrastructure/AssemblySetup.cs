@@ -20,4 +20,8 @@ public static class AssemblySetup
         TorchSharp.torch.set_num_threads(1);
         Environment.SetEnvironmentVariable("OMP_NUM_THREADS", "1");
     }
+
+    /// <summary>Removes the packed test feed and its packages from the NuGet cache (Packaging/PackedFeed).</summary>
+    [AssemblyCleanup]
+    public static void Cleanup() => Packaging.PackedFeed.Delete();
 }
