@@ -3,6 +3,7 @@
 using System.Globalization;
 using DaClip.MLNet;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 var ml = new MLContext();
 using var model = DaClipTransformer.Load(ml, args[0]);

@@ -7,6 +7,7 @@ using DaClip.MLNet.Data;
 using DaClip.MLNet.Training.MLNet;
 using DaClip.MLNet.Training.Synthetic;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 string output = args[0];
 var data = new SyntheticDefectOptions { ImageSize = 32, TrainGoodPerClass = 0, TestGoodPerClass = 1, TestAnomalousPerClass = 2, Seed = 1 };
