@@ -48,6 +48,7 @@ internal static class LibTorchNative
     {
         try
         {
+            NativeLoading.LibTorchSharpPreload.Run();
             torch.InitializeDeviceType(DeviceType.CPU);
             return null;
         }

@@ -1,4 +1,6 @@
 // MSBuild task (compiled by RoslynCodeTaskFactory from DaClip.MLNet.Training.targets, and linked into the tests).
+// DaClip.MLNet.Training also compiles the patcher itself (DACLIP_RUNTIME, internal) for hosts without a build step,
+// such as a notebook that loads the packages with #r "nuget:" (LibTorchSharpPreload).
 // TorchSharp 0.107's libLibTorchSharp.so is linked with GCC 13 and records a need for GLIBCXX_3.4.32 solely for
 // std::ios_base_library_init(), a symbol that no relocation uses. Hosts with an older libstdc++ (Debian 12: 3.4.30)
 // refuse to load it. Marking such a version need weak (VER_FLG_WEAK in .gnu.version_r) lets the loader accept the
@@ -10,11 +12,18 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
+#if !DACLIP_RUNTIME
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+#endif
 
+#if DACLIP_RUNTIME
+namespace DaClip.MLNet.Training.NativeLoading
+#else
 namespace DaClip.MLNet.Build
+#endif
 {
+#if !DACLIP_RUNTIME
     /// <summary>Marks the unneeded GLIBCXX version needs of libLibTorchSharp.so weak when the host libstdc++ lacks them.</summary>
     public class PatchLibTorchSharpVersionNeeds : Microsoft.Build.Utilities.Task
     {
@@ -57,8 +66,15 @@ namespace DaClip.MLNet.Build
         }
     }
 
+#endif
+
     /// <summary>Outcome of <see cref="ElfVersionPatcher.PatchFile"/>.</summary>
-    public sealed class ElfPatchResult
+#if DACLIP_RUNTIME
+    internal
+#else
+    public
+#endif
+    sealed class ElfPatchResult
     {
         /// <summary>The file was rewritten.</summary>
         public bool Changed { get; set; }
@@ -71,7 +87,12 @@ namespace DaClip.MLNet.Build
     }
 
     /// <summary>Minimal ELF64 little-endian reader/writer for symbol version records.</summary>
-    public static class ElfVersionPatcher
+#if DACLIP_RUNTIME
+    internal
+#else
+    public
+#endif
+    static class ElfVersionPatcher
     {
         private const uint ShtRela = 4, ShtRel = 9, ShtDynsym = 11, ShtVerdef = 0x6ffffffd, ShtVerneed = 0x6ffffffe, ShtVersym = 0x6fffffff;
         /// <summary>VER_FLG_WEAK.</summary>

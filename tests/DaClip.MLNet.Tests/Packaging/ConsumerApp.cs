@@ -78,5 +78,28 @@ internal sealed class ConsumerApp : IDisposable
         return (files.Select(f => Path.GetRelativePath(OutputFolder, f)).Order(StringComparer.Ordinal).ToList(), files.Sum(f => new FileInfo(f).Length));
     }
 
+    /// <summary>
+    /// The download of a first restore: the summed size of the .nupkg files of every package the project restored
+    /// (read from obj/project.assets.json and the NuGet cache), and their count.
+    /// </summary>
+    public (long Bytes, int Packages) RestoreDownload()
+    {
+        using var assets = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(_dir.Path, "obj", "project.assets.json")));
+        var folders = assets.RootElement.GetProperty("packageFolders").EnumerateObject().Select(f => f.Name).ToList();
+        long bytes = 0;
+        int count = 0;
+        foreach (var library in assets.RootElement.GetProperty("libraries").EnumerateObject())
+        {
+            if (library.Value.GetProperty("type").GetString() != "package") continue;
+            string relative = library.Value.GetProperty("path").GetString()!;
+            var nupkg = folders.Select(f => Path.Combine(f, relative)).Where(Directory.Exists)
+                .SelectMany(d => Directory.GetFiles(d, "*.nupkg")).FirstOrDefault();
+            if (nupkg is null) continue;
+            bytes += new FileInfo(nupkg).Length;
+            count++;
+        }
+        return (bytes, count);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

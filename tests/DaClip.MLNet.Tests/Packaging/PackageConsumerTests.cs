@@ -41,7 +41,8 @@ public sealed class PackageConsumerTests
         CollectionAssert.AreEqual(expected, scores, "the packaged library scores exactly as the library under test");
 
         var (files, bytes) = app.Output();
-        TestContext.WriteLine($"scoring app output: {bytes / 1e6:F1} MB in {files.Count} files");
+        var (download, packages) = app.RestoreDownload();
+        TestContext.WriteLine($"scoring app output: {bytes / 1e6:F1} MB in {files.Count} files; first restore downloads {download / 1e6:F1} MB ({packages} packages)");
         Assert.IsFalse(files.Any(f => f.Contains("torch", StringComparison.OrdinalIgnoreCase)), "no libtorch or TorchSharp:\n" + string.Join('\n', files));
         Assert.IsFalse(files.Any(f => f.Contains("providers_cuda", StringComparison.Ordinal) || f.Contains("providers_tensorrt", StringComparison.Ordinal)), "no CUDA provider");
         CollectionAssert.Contains(files.ToList(), "libonnxruntime.so");
@@ -72,7 +73,8 @@ public sealed class PackageConsumerTests
         Assert.IsTrue(new FileInfo(words[7]).Length > 10_000, "the model zip was written");
 
         var (files, bytes) = app.Output();
-        TestContext.WriteLine($"training app output: {bytes / 1e6:F1} MB in {files.Count} files");
+        var (download, packages) = app.RestoreDownload();
+        TestContext.WriteLine($"training app output: {bytes / 1e6:F1} MB in {files.Count} files; first restore downloads {download / 1e6:F1} MB ({packages} packages)");
         CollectionAssert.Contains(files.ToList(), "libLibTorchSharp.so");
         Assert.IsFalse(files.Any(f => f.Contains("providers_cuda", StringComparison.Ordinal)), "no CUDA provider with the CPU packages");
 
