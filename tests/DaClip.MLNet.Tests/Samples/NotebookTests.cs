@@ -1,42 +1,36 @@
 using System.Text.Json;
-using System.Xml.Linq;
 using DaClip.MLNet.Tests.Infrastructure;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.Samples;
 
 /// <summary>
-/// Runs samples/notebooks/daclip-quickstart.ipynb headless and fails on any cell error.
+/// Runs samples/notebooks/daclip-quickstart.ipynb headless against the packages, as a user runs it, and fails on any
+/// cell error.
 /// <list type="number">
-/// <item>Builds samples/QuickStart in Debug: the notebook references the library and its native libraries (with
-/// TorchSharp's patched for Debian 12) from that build output, relative to the notebook's folder.</item>
+/// <item>Packs the packages into the run's temporary feed (<see cref="Packaging.PackedFeed"/>) and copies the notebook
+/// into a temporary folder with its <c>#i "nuget: ../../artifacts/packages"</c> line pointing at that feed and its
+/// floating <c>*-*</c> versions pinned to the run's version, so that no other copy of the packages is used.</item>
 /// <item>Restores dotnet-repl, pinned in .config/dotnet-tools.json. When it cannot be restored (offline, empty NuGet
 /// cache) the test is Inconclusive, and fails under CI (<c>CI=true</c>).</item>
-/// <item>Runs <c>dotnet tool run dotnet-repl -- --run daclip-quickstart.ipynb --exit-after-run --output-format trx</c>
-/// in the notebook's folder. dotnet-repl runs every cell even after an error, exits 2 when a cell failed, and writes
-/// one test result per cell (markdown cells included) to the .trx file; the failure message quotes the failed cells'
-/// errors from it.</item>
+/// <item>Runs <c>dotnet tool run dotnet-repl -- --run daclip-quickstart.ipynb --exit-after-run --output-format ipynb</c>
+/// in that folder and reads the executed notebook: no cell may have an error output, and the display formatters must
+/// have rendered the metrics table and the heatmap overlays as HTML.</item>
 /// </list>
 /// </summary>
 [TestClass]
 public sealed class NotebookTests
 {
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan NotebookTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan NotebookTimeout = TimeSpan.FromMinutes(8);
 
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public void QuickStartNotebook_RunsEveryCellWithoutError()
+    public void QuickStartNotebook_FromThePackages_RunsEveryCellAndRendersTheTableAndOverlays()
     {
         string root = Fixtures.RepoRoot;
-        string notebookFolder = Path.Combine(root, "samples", "notebooks");
-        string notebook = Path.Combine(notebookFolder, "daclip-quickstart.ipynb");
-
-        var build = ChildProcess.Run(ChildProcess.Dotnet,
-            ["build", Path.Combine(root, "samples", "QuickStart", "QuickStart.csproj"), "-c", "Debug", "-nologo", "-v", "q", "-nodeReuse:false", "--disable-build-servers"],
-            root, null, BuildTimeout);
-        Assert.AreEqual(0, build.ExitCode, "Building samples/QuickStart for the notebook failed:\n" + build);
+        string source = Path.Combine(root, "samples", "notebooks", "daclip-quickstart.ipynb");
+        string feed = Packaging.PackedFeed.Folder;
 
         var restore = ChildProcess.Run(ChildProcess.Dotnet, ["tool", "restore"], root, null, TimeSpan.FromMinutes(3));
         if (restore.ExitCode != 0)
@@ -47,36 +41,52 @@ public sealed class NotebookTests
         }
 
         using var dir = new TempDir("notebook");
-        string trx = dir.File("notebook.trx");
+        string text = File.ReadAllText(source);
+        const string feedLine = "#i \\\"nuget: ../../artifacts/packages\\\"";
+        const string floating = ", *-*\\\"";
+        StringAssert.Contains(text, feedLine, "the notebook adds the local feed");
+        StringAssert.Contains(text, floating, "the notebook takes the newest DaClip package in the feed");
+        text = text.Replace(feedLine, "#i \\\"nuget: " + feed + "\\\"", StringComparison.Ordinal)
+            .Replace(floating, ", " + Packaging.PackedFeed.Version + "\\\"", StringComparison.Ordinal);
+        string notebook = dir.File("daclip-quickstart.ipynb");
+        File.WriteAllText(notebook, text);
+        Packaging.PackedFeed.WriteNuGetConfig(dir.Path);
+
+        string executed = dir.File("executed.ipynb");
         var run = ChildProcess.Run(ChildProcess.Dotnet,
-            ["tool", "run", "dotnet-repl", "--", "--run", notebook, "--exit-after-run", "--output-format", "trx", "--output-path", trx],
-            notebookFolder, new Dictionary<string, string?> { ["DACLIP_NOTEBOOK_OUTPUT"] = dir.File("output") }, NotebookTimeout);
+            ["tool", "run", "dotnet-repl", "--", "--run", notebook, "--exit-after-run", "--output-format", "ipynb", "--output-path", executed],
+            root, new Dictionary<string, string?> { ["DACLIP_NOTEBOOK_OUTPUT"] = dir.File("output") }, NotebookTimeout);
         TestContext.WriteLine(run.ToString());
 
         Assert.IsFalse(run.TimedOut, $"The notebook did not finish within {NotebookTimeout}:\n{run}");
-        Assert.IsTrue(File.Exists(trx), "dotnet-repl wrote no results:\n" + run);
-        var cells = CellResults(trx);
-        var failed = cells.Where(c => c.Outcome != "Passed").ToList();
-        if (failed.Count > 0)
-            Assert.Fail("Notebook cells failed:\n" + string.Join("\n\n", failed.Select(c => $"{c.Name}: {c.Outcome}\n{c.Error}")));
+        Assert.IsTrue(File.Exists(executed), "dotnet-repl wrote no executed notebook:\n" + run);
+        using var document = JsonDocument.Parse(File.ReadAllText(executed));
+        var cells = document.RootElement.GetProperty("cells").EnumerateArray().ToList();
+        Assert.AreEqual(CellCount(notebook), cells.Count, "every cell is in the executed notebook");
+        var errors = cells.SelectMany(Outputs).Where(o => o.GetProperty("output_type").GetString() == "error")
+            .Select(o => o.GetRawText()).ToList();
+        if (errors.Count > 0) Assert.Fail("Notebook cells failed:\n" + string.Join("\n\n", errors));
         Assert.AreEqual(0, run.ExitCode, "dotnet-repl reported a failure:\n" + run);
-        Assert.AreEqual(CellCount(notebook), cells.Count, "every cell ran");
-        Assert.IsTrue(cells.Any(c => c.Output.Contains("| mean |", StringComparison.Ordinal)), "the metrics table was printed");
+
+        string html = string.Join("\n", cells.SelectMany(Outputs).SelectMany(HtmlTexts));
+        StringAssert.Contains(html, "<td>mean</td>", "the metrics table was rendered by its formatter");
+        Assert.AreEqual(4, CountOf(html, "<img src=\"data:image/png;base64,"), "one overlay per held-out class");
         Assert.IsTrue(File.Exists(Path.Combine(dir.File("output"), "report", "index.html")), "the notebook wrote the report");
     }
 
-    private sealed record CellResult(string Name, string Outcome, string Error, string Output);
+    private static IEnumerable<JsonElement> Outputs(JsonElement cell) =>
+        cell.TryGetProperty("outputs", out var outputs) ? outputs.EnumerateArray() : [];
 
-    /// <summary>One result per cell from dotnet-repl's .trx file.</summary>
-    private static List<CellResult> CellResults(string trx)
+    private static IEnumerable<string> HtmlTexts(JsonElement output) =>
+        output.TryGetProperty("data", out var data) && data.TryGetProperty("text/html", out var html)
+            ? [html.ValueKind == JsonValueKind.Array ? string.Concat(html.EnumerateArray().Select(l => l.GetString())) : html.GetString() ?? ""]
+            : [];
+
+    private static int CountOf(string text, string part)
     {
-        XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
-        // dotnet-repl declares encoding="utf-16" but writes UTF-8: parse the text, not the bytes.
-        return XDocument.Parse(File.ReadAllText(trx)).Descendants(ns + "UnitTestResult").Select(r => new CellResult(
-            (string?)r.Attribute("testName") ?? "?",
-            (string?)r.Attribute("outcome") ?? "?",
-            r.Descendants(ns + "Message").FirstOrDefault()?.Value ?? "",
-            r.Descendants(ns + "StdOut").FirstOrDefault()?.Value ?? "")).ToList();
+        int count = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal)) count++;
+        return count;
     }
 
     private static int CellCount(string notebook)
