@@ -142,6 +142,8 @@ public sealed class DaClipServer : IAsyncDisposable
             try
             {
                 await next(context).ConfigureAwait(false);
+                if (context.Response.StatusCode >= 400 && !context.Response.HasStarted)
+                    await ErrorAnswers.WriteAsync(context, context.Response.StatusCode, ErrorAnswers.Unanswered(context), options.RetryAfterSeconds).ConfigureAwait(false);
             }
             catch (Exception e) when (ErrorAnswers.Classify(e) is { } answer)
             {
@@ -164,7 +166,8 @@ public sealed class DaClipServer : IAsyncDisposable
         });
 
         var score = new ScoreEndpoints(model, queue);
-        string[] imageTypes = ["application/octet-stream", "image/png", "image/jpeg", "image/bmp", "image/gif", "image/webp"];
+        // A raw body of any content type is read as an image (the decoder recognises the format), so "*/*" closes the list.
+        string[] imageTypes = ["application/octet-stream", "image/png", "image/jpeg", "image/bmp", "image/gif", "image/webp", "*/*"];
         app.MapPost("/v1/score", (HttpContext context, string? map, float? threshold) => score.ScoreOneAsync(context, map, threshold))
             .Accepts<IFormFile>("multipart/form-data", imageTypes)
             .Produces<ScoreResponse>()

@@ -31,5 +31,22 @@ internal static class ErrorAnswers
         return context.Response.WriteAsJsonAsync(new ErrorResponse(message, status));
     }
 
+    /// <summary>
+    /// The reason for an error status the framework set without a body: no such endpoint (404), wrong method (405) or
+    /// a content type the endpoint does not take (415).
+    /// </summary>
+    public static string Unanswered(HttpContext context)
+    {
+        var request = context.Request;
+        return context.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => $"no endpoint at {request.Path}: see /openapi/v1.json for the API.",
+            StatusCodes.Status405MethodNotAllowed => $"{request.Path} does not take {request.Method}: see /openapi/v1.json for the API.",
+            StatusCodes.Status415UnsupportedMediaType => $"{request.Path} does not take Content-Type '{request.ContentType}': /v1/score/batch takes multipart/form-data " +
+                "(one file field per image); /v1/score also takes a raw image body.",
+            int status => $"HTTP {status} for {request.Method} {request.Path}.",
+        };
+    }
+
     private static string TooLarge(BadHttpRequestException e) => $"the request body is too large ({e.Message}); send a smaller image or raise the server's --max-body-mb.";
 }

@@ -185,6 +185,11 @@ public sealed class ServeTests
             ("threshold NaN", () => PostRawAsync(_http, "/v1/score?threshold=NaN", png), "is not a finite number"),
             ("two files to /v1/score", () => PostFilesAsync(_http, "/v1/score", ("a.png", png), ("b.png", png)), "takes one. Send several to /v1/score/batch"),
             ("raw body to the batch endpoint", () => PostRawAsync(_http, "/v1/score/batch", png), "/v1/score/batch takes multipart/form-data"),
+            ("raw body of no content type to the batch endpoint", async () =>
+            {
+                using var untyped = new ByteArrayContent(png);
+                return await ReadAsync(await _http.PostAsync("/v1/score/batch", untyped));
+            }, "/v1/score/batch takes multipart/form-data"),
             ("multipart without a file", async () =>
             {
                 using var form = new MultipartFormDataContent { { new StringContent("x"), "note" } };
@@ -194,13 +199,20 @@ public sealed class ServeTests
         foreach (var (what, send, expected) in cases)
         {
             (status, body, _) = await send();
-            Assert.AreEqual(HttpStatusCode.BadRequest, status, $"{what}: {body}");
+            Assert.IsTrue(status is HttpStatusCode.BadRequest or HttpStatusCode.UnsupportedMediaType, $"{what}: {status} {body}");
+            Assert.AreEqual((int)status, body.GetProperty("status").GetInt32());
             var error = body.GetProperty("error").GetString()!;
             StringAssert.Contains(error, expected, what);
             Assert.IsFalse(error.Contains('\n'), $"{what}: one line");
         }
-        Assert.AreEqual(HttpStatusCode.MethodNotAllowed, (await _http.GetAsync("/v1/score")).StatusCode);
-        Assert.AreEqual(HttpStatusCode.NotFound, (await _http.GetAsync("/v2/score")).StatusCode);
+        using (var untyped = new ByteArrayContent(png))
+            Assert.AreEqual(HttpStatusCode.OK, (await _http.PostAsync("/v1/score", untyped)).StatusCode, "a raw body without a Content-Type is read as an image");
+        (status, body, _) = await ReadAsync(await _http.GetAsync("/v1/score"));
+        Assert.AreEqual(HttpStatusCode.MethodNotAllowed, status);
+        StringAssert.Contains(body.GetProperty("error").GetString(), "/v1/score does not take GET");
+        (status, body, _) = await ReadAsync(await _http.GetAsync("/v2/score"));
+        Assert.AreEqual(HttpStatusCode.NotFound, status);
+        StringAssert.Contains(body.GetProperty("error").GetString(), "no endpoint at /v2/score");
         Assert.IsFalse((await _http.GetStringAsync("/metrics")).Contains("code=\"500\"", StringComparison.Ordinal));
     }
 
