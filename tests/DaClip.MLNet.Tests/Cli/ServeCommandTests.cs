@@ -104,6 +104,25 @@ public sealed class ServeCommandTests
     }
 
     [TestMethod]
+    public void Cli_md_documents_exactly_the_options_of_serve_and_bench_serve()
+    {
+        var doc = File.ReadAllText(Path.Combine(MLNet.MLNetDocsTests.RepositoryRoot(), "docs", "cli.md"));
+        var root = DaClip.Cli.Program.BuildRoot();
+        foreach (var (heading, command) in new[]
+        {
+            ("serve", root.Subcommands.Single(c => c.Name == "serve")),
+            ("bench serve", root.Subcommands.Single(c => c.Name == "bench").Subcommands.Single(c => c.Name == "serve")),
+        })
+        {
+            var section = Regex.Match(doc, $"\n## {heading}\n(.*?)(\n## |$)", RegexOptions.Singleline);
+            Assert.IsTrue(section.Success, $"docs/cli.md has a section '## {heading}'");
+            var documented = Regex.Matches(section.Groups[1].Value, "--[a-z0-9-]+[a-z0-9]").Select(m => m.Value).Where(d => d != "--json").ToHashSet();
+            var options = command.Options.Select(o => o.Name).Where(n => n is not ("--help" or "--json")).ToHashSet();
+            CollectionAssert.AreEquivalent(options.ToList(), documented.ToList(), $"docs/cli.md '## {heading}' names exactly the options");
+        }
+    }
+
+    [TestMethod]
     public void Bench_serve_answers_every_request_below_saturation_and_reports_the_numbers()
     {
         var (exit, output, err) = CliRunner.Run("bench", "serve", "--model", _model.ModelPath, "--requests", "24", "--concurrency", "3",
