@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -22,19 +21,14 @@ namespace DaClip.MLNet.Tests.Serve;
 public sealed class ServePageScreenshotTests
 {
     private const int WindowWidth = 1280, WindowHeight = 1000;
+    private static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(90);
 
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
     public async Task Page_scores_an_image_and_shows_score_verdict_and_overlay_in_headless_Chromium()
     {
-        var chromium = FindChromium();
-        if (chromium is null)
-        {
-            const string reason = "Chromium not found on PATH (Debian: apt-get install -y chromium).";
-            if (Fixtures.IsCi) Assert.Fail(reason + " Under CI the browser is required.");
-            Assert.Inconclusive(reason);
-        }
+        var chromium = HeadlessChromium.Require();
         using var model = new TinyCliModel("serve-page");
         await using var server = await DaClipServer.StartAsync(Options(model.ModelPath));
         using var http = new HttpClient { BaseAddress = server.Addresses[0] };
@@ -48,7 +42,7 @@ public sealed class ServePageScreenshotTests
         var url = new Uri(server.Addresses[0], "/#image=" + Uri.EscapeDataString("data:image/png;base64," + Convert.ToBase64String(image))).AbsoluteUri;
         using var dir = new TempDir("serve-shot");
         string[] common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=" + dir.File("profile"), "--virtual-time-budget=15000"];
-        var (exitCode, dom) = Run(chromium, [.. common, "--dump-dom", url]);
+        var (exitCode, dom) = HeadlessChromium.Run(chromium, [.. common, "--dump-dom", url], BrowserTimeout);
         TestContext.WriteLine($"dump-dom exit {exitCode}");
         StringAssert.Contains(dom, "data-scored=\"true\"", "the page finished scoring:\n" + dom);
         Assert.AreEqual(score, Regex.Match(dom, "id=\"score\"[^>]*>([^<]*)<").Groups[1].Value, "the page shows the API's score");
@@ -56,7 +50,7 @@ public sealed class ServePageScreenshotTests
         StringAssert.Contains(dom, "src=\"data:image/png;base64,", "the overlay is shown");
 
         var screenshot = dir.File("screenshot.png");
-        (exitCode, var output) = Run(chromium, [.. common, "--screenshot=" + screenshot, $"--window-size={WindowWidth},{WindowHeight}", url]);
+        (exitCode, var output) = HeadlessChromium.Run(chromium, [.. common, "--screenshot=" + screenshot, $"--window-size={WindowWidth},{WindowHeight}", url], BrowserTimeout);
         Assert.IsTrue(File.Exists(screenshot), $"Chromium wrote no screenshot (exit {exitCode}):\n{output}");
         var shot = ImageDecoder.Decode(screenshot);
         Assert.AreEqual((WindowWidth, WindowHeight), (shot.Width, shot.Height));
@@ -69,33 +63,5 @@ public sealed class ServePageScreenshotTests
         var kept = Path.Combine(TestContext.TestRunResultsDirectory ?? dir.Path, "serve-page-screenshot.png");
         File.Copy(screenshot, kept, overwrite: true);
         TestContext.AddResultFile(kept);
-    }
-
-    private static string? FindChromium()
-    {
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-            foreach (var name in (string[])["chromium", "chromium-browser"])
-            {
-                var path = Path.Combine(folder, name);
-                if (File.Exists(path)) return path;
-            }
-        return null;
-    }
-
-    private static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(90)))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Assert.Fail("Chromium did not finish within 90 s and was stopped.");
-        }
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + (process.ExitCode == 0 ? "" : stderr.Result));
     }
 }
