@@ -68,6 +68,33 @@ public sealed class ServeCommandTests
     }
 
     [TestMethod]
+    public async Task Serve_takes_the_onnx_files_daclip_export_writes_fp32_and_fp16()
+    {
+        var images = _model.TestImages();
+        var expected = ScoreBatch(_model.ModelPath, images, batchSize: 4);
+        var fp32 = _model.Dir.File("served-fp32.onnx");
+        var fp16 = _model.Dir.File("served-fp16.onnx");
+        Assert.AreEqual(0, CliRunner.Run("export", "--model", _model.ModelPath, "--onnx", fp32).Exit);
+        var (exit, _, err) = CliRunner.Run("export", "--model", _model.ModelPath, "--onnx", fp16, "--fp16");
+        Assert.AreEqual(0, exit, err);
+        foreach (var (file, tolerance) in new[] { (fp32, 0f), (fp16, 2e-3f) })
+        {
+            await using var server = await DaClip.Serve.DaClipServer.StartAsync(Options(file));
+            using var http = new HttpClient { BaseAddress = server.Addresses[0] };
+            var model = JsonDocument.Parse(await http.GetStringAsync("/v1/model")).RootElement;
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)))[..12];
+            Assert.AreEqual($"{Path.GetFileName(file)}@sha256:{sha}", model.GetProperty("id").GetString());
+            Assert.AreEqual(0.5f, model.GetProperty("threshold").GetSingle(), "the threshold from the export's metadata");
+            var answers = await Task.WhenAll(images.Select(p => PostRawAsync(http, "/v1/score", File.ReadAllBytes(p))));
+            for (int i = 0; i < images.Count; i++)
+            {
+                Assert.AreEqual(HttpStatusCode.OK, answers[i].Status, answers[i].Body.ToString());
+                Assert.AreEqual(expected[i].Score, answers[i].Body.GetProperty("score").GetSingle(), tolerance, $"{Path.GetFileName(file)}: {images[i]}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void Serve_usage_errors_exit_2_with_a_message_naming_the_option()
     {
         var (exit, _, err) = CliRunner.Run("serve", "--model", Path.Combine(_model.Dir.Path, "missing.zip"));
