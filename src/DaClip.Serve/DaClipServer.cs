@@ -28,7 +28,7 @@ public sealed class DaClipServer : IAsyncDisposable
     private readonly DaClipServerOptions _options;
     private readonly Action<string> _log;
     private readonly SemaphoreSlim _stopLock = new(1, 1);
-    private bool _stopped;
+    private bool _stopped, _disposed;
 
     private DaClipServer(WebApplication app, ServedModel model, ScoringQueue queue, ServeMetrics metrics, DaClipServerOptions options, Action<string> log)
     {
@@ -222,9 +222,11 @@ public sealed class DaClipServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops (if still running) and releases the model and the web host.</summary>
+    /// <summary>Stops (if still running) and releases the model and the web host; later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _model.Dispose();
