@@ -25,6 +25,7 @@ public static class Program
             DownloadCommand.Create(),
             InspectWeightsCommand.Create(),
             BenchCommand.Create(),
+            ServeCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

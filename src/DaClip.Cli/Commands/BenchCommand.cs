@@ -15,6 +15,7 @@ internal static class BenchCommand
             Bench.TrainBenchmark.CreateCommand(),
             Bench.CacheBenchmark.CreateCommand(),
             InferenceBenchmark.CreateCommand(),
+            ServeBenchmark.CreateCommand(),
         })
         {
             bench.Subcommands.Add(sub);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DaClip.MLNet.Imaging;
 using DaClip.MLNet.Reporting;
 using DaClip.MLNet.Tests.Infrastructure;
@@ -24,13 +23,7 @@ public sealed class ReportScreenshotTests
     [TestMethod]
     public void ReportRendersInHeadlessChromium()
     {
-        var chromium = FindChromium();
-        if (chromium is null)
-        {
-            const string reason = "Chromium not found on PATH (Debian: apt-get install -y chromium).";
-            if (Fixtures.IsCi) Assert.Fail(reason + " Under CI the browser is required.");
-            Assert.Inconclusive(reason);
-        }
+        var chromium = HeadlessChromium.Require();
 
         using var dir = new TempDir("report-shot");
         var images = ReportTestData.Create(dir.File("data"), [SyntheticCategory.Screw, SyntheticCategory.Wood, SyntheticCategory.Pcb], imageSize: 160, mapSize: 32, good: 5, anomalous: 6, seed: 3);
@@ -51,7 +44,7 @@ public sealed class ReportScreenshotTests
             "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=" + dir.File("profile"),
             "--screenshot=" + screenshot, $"--window-size={WindowWidth},{WindowHeight}", new Uri(Path.Combine(report, "index.html")).AbsoluteUri,
         };
-        var (exitCode, output) = Run(chromium, arguments);
+        var (exitCode, output) = HeadlessChromium.Run(chromium, arguments, BrowserTimeout);
         TestContext.WriteLine($"{chromium} {string.Join(' ', arguments)}\nexit {exitCode}\n{output}");
         Assert.IsTrue(File.Exists(screenshot), $"Chromium wrote no screenshot (exit {exitCode}):\n{output}");
 
@@ -74,33 +67,5 @@ public sealed class ReportScreenshotTests
         var kept = Path.Combine(TestContext.TestRunResultsDirectory ?? dir.Path, "report-screenshot.png");
         File.Copy(screenshot, kept, overwrite: true);
         TestContext.AddResultFile(kept);
-    }
-
-    private static string? FindChromium()
-    {
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-            foreach (var name in (string[])["chromium", "chromium-browser"])
-            {
-                var path = Path.Combine(folder, name);
-                if (File.Exists(path)) return path;
-            }
-        return null;
-    }
-
-    private static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(BrowserTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            Assert.Fail($"Chromium did not finish within {BrowserTimeout.TotalSeconds} s and was stopped.");
-        }
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }
