@@ -93,6 +93,18 @@ internal static partial class CliOptions
         },
     };
 
+    /// <summary>
+    /// <c>--config file.yaml|json</c>: settings read from a file, overridden by the flags given (applied by
+    /// <see cref="ConfigArguments.Expand"/> before parsing; the value itself is not read by the verb).
+    /// </summary>
+    public static Option<string?> Config() => new(ConfigArguments.OptionName)
+    {
+        Description = "Read the verb's options from a YAML or JSON file (keys are the long options in snake_case, e.g. batch_size; " +
+            "sections train:/test:/predict:/export: apply to one verb, model: holds the network options); flags given on the command line override it. " +
+            "`daclip config --print` writes a complete one.",
+        HelpName = "file.yaml|json",
+    };
+
     [GeneratedRegex("^(cpu|cuda|cuda:[0-9]+)$")]
     private static partial Regex DevicePattern();
 }
