@@ -22,6 +22,7 @@ public static class Program
             PredictCommand.Create(),
             MergeCommand.Create(),
             ExportCommand.Create(),
+            CalibrateCommand.Create(),
             ConfigCommand.Create(),
             DemoCommand.Create(),
             DownloadCommand.Create(),

@@ -47,6 +47,7 @@ internal static class ConfigCommand
         var root = Program.BuildRoot();
         var verb = root.Subcommands.FirstOrDefault(c => c.Name == verbName && c.Options.Any(o => o.Name == ConfigArguments.OptionName))
             ?? throw new CliUsageException($"--for {verbName}: not a verb with --config; use one of {string.Join(", ", root.Subcommands.Where(c => c.Options.Any(o => o.Name == ConfigArguments.OptionName)).Select(c => c.Name))}.");
+        foreach (var o in verb.Options) o.Required = false; // printing needs no complete command line
         string[] args = [verbName, .. configPath is null ? Array.Empty<string>() : [ConfigArguments.OptionName, configPath], .. flags];
         args = ConfigArguments.Expand(root, args);
         var result = root.Parse(args);

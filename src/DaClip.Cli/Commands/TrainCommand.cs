@@ -44,7 +44,7 @@ internal static class TrainCommand
         };
         imageSize.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1 and var s) r.AddError($"--image-size is {s}: it must be a positive number of pixels.");
+            if (CliOptions.Converted<int>(r) is < 1 and var s) r.AddError($"--image-size is {s}: it must be a positive number of pixels.");
         });
         var seed = new Option<int>("--seed") { Description = "Seed of the initialisation and the shuffles: the same data, options and seed give the same model on CPU.", HelpName = "N", DefaultValueFactory = _ => 42 };
         var device = CliOptions.Device("TorchSharp training device (cuda needs the CUDA backend, docs/gpu.md).");

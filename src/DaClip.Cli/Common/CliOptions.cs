@@ -73,10 +73,25 @@ internal static partial class CliOptions
     {
         option.Validators.Add(result =>
         {
-            int value = result.GetValueOrDefault<int>();
-            if (value < 1) result.AddError($"{option.Name} is {value}: it must be at least 1.");
+            if (Converted<int>(result) is int value && value < 1) result.AddError($"{option.Name} is {value}: it must be at least 1.");
         });
         return option;
+    }
+
+    /// <summary>
+    /// The option's value for a validator, or null when its text did not convert (the parser reports that error itself;
+    /// <see cref="OptionResult.GetValueOrDefault{T}"/> would throw).
+    /// </summary>
+    public static T? Converted<T>(OptionResult result) where T : struct
+    {
+        try
+        {
+            return result.GetValueOrDefault<T?>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>An option holding a finite number, with a message that names it when the text is not one.</summary>
