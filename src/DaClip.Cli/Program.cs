@@ -23,6 +23,7 @@ public static class Program
             MergeCommand.Create(),
             ExportCommand.Create(),
             CalibrateCommand.Create(),
+            SweepCommand.Create(),
             ConfigCommand.Create(),
             DemoCommand.Create(),
             DownloadCommand.Create(),
