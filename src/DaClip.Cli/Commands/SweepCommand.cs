@@ -142,7 +142,7 @@ internal static class SweepCommand
             double xMax = Math.Max(mine.Max(r => r.Value), 1e-9) * 1.05;
             CurveSeries Series(string name, Func<MetricsRow, double?> metric) =>
                 new(name, mine.Where(r => metric(r.Mean) is not null).Select(r => new CurvePoint(r.Value, metric(r.Mean)!.Value, 0f)).ToList());
-            var png = CurveChart.RenderPng($"Sweep of {p.Name} on {eval}", p.Name, "metric (mean over classes)", xMax,
+            var png = CurveChart.RenderPng($"Sweep of {p.Name}", p.Name, "metric (mean over classes)", xMax,
                 [Series("image AUROC", m => m.ImageAuroc), Series("image AP", m => m.ImageAp), Series("pixel AUROC", m => m.PixelAuroc), Series("PRO", m => m.PixelAuproExact)],
                 chanceDiagonal: false);
             files.Add(Path.Combine(folder, $"sweep-{p.Name}.png"));

@@ -50,6 +50,10 @@ internal sealed class ConfigFile
         {
             throw new CliUsageException($"--config {path}: not valid YAML or JSON at line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
         }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException($"--config {path}: not a usable YAML or JSON mapping ({e.Message}); each key may appear once per section.");
+        }
         var settings = new List<ConfigSetting>();
         if (stream.Documents.Count == 0) return new ConfigFile(full, settings);
         if (stream.Documents[0].RootNode is not YamlMappingNode root)

@@ -167,6 +167,13 @@ public sealed class TrainResumeAndConfigTests
         StringAssert.Contains(err, "zero");
         StringAssert.Contains(err, "--epochs");
 
+        var duplicate = _m.Dir.File("duplicate.yaml");
+        File.WriteAllText(duplicate, "epochs: 2\nepochs: 3\n");
+        (exit, _, err) = CliRunner.Run("train", "--config", duplicate, "--data", "mvtec:" + _m.Auxiliary, "--backbone", "tiny", "--out", _m.Dir.File("dup.zip"));
+        Assert.AreEqual(2, exit, err);
+        StringAssert.Contains(err, "duplicate.yaml");
+        Assert.IsFalse(err.Contains("   at ", StringComparison.Ordinal), err);
+
         (exit, _, err) = CliRunner.Run("train", "--config", _m.Dir.File("missing.yaml"), "--data", "mvtec:" + _m.Auxiliary, "--backbone", "tiny", "--out", _m.Dir.File("m.zip"));
         Assert.AreEqual(2, exit, err);
         StringAssert.Contains(err, "missing.yaml: no such file");
