@@ -20,7 +20,11 @@ public static class Program
             TrainCommand.Create(),
             TestCommand.Create(),
             PredictCommand.Create(),
+            MergeCommand.Create(),
             ExportCommand.Create(),
+            CalibrateCommand.Create(),
+            SweepCommand.Create(),
+            ConfigCommand.Create(),
             DemoCommand.Create(),
             DownloadCommand.Create(),
             InspectWeightsCommand.Create(),
@@ -39,7 +43,18 @@ public static class Program
     /// </summary>
     public static int Run(string[] args, InvocationConfiguration? configuration = null)
     {
-        var result = BuildRoot().Parse(args);
+        var root = BuildRoot();
+        try
+        {
+            args = ConfigArguments.Expand(root, args);
+        }
+        catch (CliUsageException e)
+        {
+            var verb0 = args.Length > 0 && root.Subcommands.Any(c => c.Name == args[0]) ? $"daclip {args[0]}" : "daclip";
+            (configuration?.Error ?? Console.Error).WriteLine($"{verb0}: {e.Message}");
+            return VerbRunner.UsageError;
+        }
+        var result = root.Parse(args);
         if (result.Action is not ParseErrorAction) return result.InvokeAsync(configuration).GetAwaiter().GetResult();
         var error = configuration?.Error ?? Console.Error;
         var verb = string.Join(' ', CommandPath(result.CommandResult));

@@ -34,7 +34,7 @@ internal static class ExportCommand
         var command = new Command("export",
             "Write a trained model's ONNX graph: float32 as stored in the zip, or float16 for GPUs with --fp16 (needs the training checkpoint). " +
             "Example: daclip export --model mvtec.zip --onnx mvtec-fp16.onnx --fp16");
-        foreach (var o in new Option[] { model, onnx, fp16, checkpoint, backbone, vocab, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, onnx, fp16, checkpoint, backbone, vocab, json, CliOptions.Config() }) command.Options.Add(o);
         command.Validators.Add(result =>
         {
             if (result.GetValue(fp16)) return;

@@ -11,7 +11,10 @@ namespace DaClip.Cli.Commands;
 
 /// <summary>
 /// <c>daclip predict --model model.zip images-or-folders... [--heatmaps dir] [--threshold t] [--json]</c>: the anomaly
-/// score and verdict of every image, as a table or JSON lines, and a heatmap overlay PNG per image.
+/// score and verdict of every image, as a table or JSON lines, and a heatmap overlay PNG per image. With
+/// <c>--data kind:root --out dir [--shard i/N] [--maps]</c> it scores a dataset's test split, or one deterministic shard of
+/// it, into a predictions folder (<see cref="PredictionSetWriter"/>) that <c>daclip merge</c> combines and
+/// <c>daclip test --from-predictions</c> evaluates.
 /// </summary>
 internal static class PredictCommand
 {
@@ -21,8 +24,27 @@ internal static class PredictCommand
         var inputs = new Argument<string[]>("images")
         {
             Description = $"Image files, or folders searched recursively for {string.Join(", ", ImageInputs.Extensions)} files.",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
         };
+        var data = CliOptions.Data("Score this dataset's test split (with its labels and masks) into the --out folder instead of image arguments.");
+        data.Required = false;
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "With --data: score only shard i of N (0 <= i < N), the images whose path relative to the dataset root hashes to i; " +
+                "N processes with 0/N .. (N-1)/N together score every image once (docs/deploy.md). Default 0/1, the whole dataset.",
+            HelpName = "i/N",
+        };
+        var outFolder = new Option<string?>("--out")
+        {
+            Description = "With --data: the predictions folder; the shard's files (<stem>.jsonl, <stem>.maps.f32, <stem>.manifest.json) are written atomically into it.",
+            HelpName = "dir",
+        };
+        var maps = new Option<bool>("--maps")
+        {
+            Description = "With --data: also store every anomaly map (S x S float32) so that `daclip test --from-predictions` computes the pixel metrics.",
+        };
+        var classes = CliOptions.Classes();
+        var allowMissingMasks = DatasetInput.AllowMissingMasksOption();
         var heatmaps = new Option<string?>("--heatmaps")
         {
             Description = "Write an overlay PNG per image into this folder (folder arguments keep their layout): the anomaly map over the image, " +
@@ -39,12 +61,41 @@ internal static class PredictCommand
             "Score images with a trained model: anomaly score and verdict per image (table, or JSON lines with --json), and heatmap overlays with --heatmaps. " +
             "Example: daclip predict --model mvtec.zip photos/ --heatmaps heatmaps/");
         command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { model, heatmaps, threshold, batchSize, device, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, heatmaps, threshold, batchSize, device, json, data, shard, outFolder, maps, classes, allowMissingMasks, CliOptions.Config() })
+            command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            return VerbRunner.RunAsync("predict", error, () => Run(parse.GetValue(model)!, parse.GetValue(inputs)!, parse.GetValue(heatmaps), parse.GetValue(threshold),
-                parse.GetValue(batchSize), parse.GetValue(device)!, parse.GetValue(json), parse.InvocationConfiguration.Output, error, cancellation));
+            return VerbRunner.RunAsync("predict", error, () =>
+            {
+                var images = parse.GetValue(inputs) ?? [];
+                if (parse.GetValue(data) is { } spec)
+                {
+                    if (images.Length > 0) throw new CliUsageException($"give either image arguments or --data, not both ({images[0]} ...).");
+                    var settings = new ShardedPredictionSettings
+                    {
+                        ModelPath = parse.GetValue(model)!,
+                        Data = spec,
+                        Classes = parse.GetValue(classes),
+                        AllowMissingMasks = parse.GetValue(allowMissingMasks),
+                        Shard = parse.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.All,
+                        OutFolder = parse.GetValue(outFolder) ?? throw new CliUsageException("--data needs --out dir: the folder the shard's predictions are written to."),
+                        Maps = parse.GetValue(maps),
+                        Heatmaps = parse.GetValue(heatmaps),
+                        Threshold = parse.GetValue(threshold),
+                        BatchSize = parse.GetValue(batchSize),
+                        Device = parse.GetValue(device)!,
+                    };
+                    var summary = ShardedPrediction.Run(settings, error, parse.GetValue(json), cancellation);
+                    ShardedPrediction.Print(summary, parse.InvocationConfiguration.Output, parse.GetValue(json));
+                    return 0;
+                }
+                if (images.Length == 0) throw new CliUsageException("give image files or folders to score, or --data kind:root --out dir for a dataset.");
+                foreach (var o in new Option[] { shard, outFolder, maps })
+                    if (parse.GetResult(o) is { Implicit: false }) throw new CliUsageException($"{o.Name} needs --data kind:root (it applies to scoring a dataset into a predictions folder).");
+                return Run(parse.GetValue(model)!, images, parse.GetValue(heatmaps), parse.GetValue(threshold),
+                    parse.GetValue(batchSize), parse.GetValue(device)!, parse.GetValue(json), parse.InvocationConfiguration.Output, error, cancellation);
+            });
         });
         return command;
     }

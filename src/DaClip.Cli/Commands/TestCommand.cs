@@ -14,8 +14,16 @@ internal static class TestCommand
 {
     public static Command Create()
     {
-        var data = CliOptions.Data("Evaluation data; its test split is scored (images, labels, masks).");
-        var model = new Option<string>("--model") { Description = "The model zip written by `daclip train`.", HelpName = "model.zip", Required = true };
+        var data = CliOptions.Data("Evaluation data; its test split is scored (images, labels, masks). Required unless --from-predictions.");
+        data.Required = false;
+        var model = new Option<string?>("--model") { Description = "The model zip written by `daclip train`. Required unless --from-predictions.", HelpName = "model.zip" };
+        var fromPredictions = new Option<string[]>("--from-predictions")
+        {
+            Description = "Evaluate stored predictions instead of scoring: the folder of `daclip merge`, or the --out folders of every shard of `daclip predict --data ... --shard i/N` " +
+                "(written with --maps for pixel metrics). The model and data are those recorded there.",
+            HelpName = "dir",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var report = new Option<string?>("--report")
         {
             Description = $"Write the HTML report (index.html, overlays of the worst cases, ROC/PRO charts) into this folder, with {EvaluationRun.CsvName} and {EvaluationRun.JsonName}; " +
@@ -45,7 +53,7 @@ internal static class TestCommand
         var command = new Command("test",
             "Evaluate a trained model on a dataset's test split: per-class and mean image AUROC/AP/F1-max and pixel AUROC/AP/PRO, " +
             "written as CSV and JSON, plus an HTML report with --report. Example: daclip test --data visa:/data/visa --model mvtec.zip --report visa-report");
-        foreach (var o in new Option[] { data, model, report, classes, mode, pro, batchSize, device, allowMissingMasks, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, model, fromPredictions, report, classes, mode, pro, batchSize, device, allowMissingMasks, json, CliOptions.Config() }) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -54,9 +62,10 @@ internal static class TestCommand
                 bool asJson = parse.GetValue(json);
                 var settings = new EvaluationSettings
                 {
-                    Data = parse.GetValue(data)!,
+                    Data = parse.GetValue(data),
                     Classes = parse.GetValue(classes),
-                    ModelPath = parse.GetValue(model)!,
+                    ModelPath = parse.GetValue(model),
+                    FromPredictions = parse.GetValue(fromPredictions),
                     ReportFolder = parse.GetValue(report),
                     Mode = Enum.Parse<SegmentationEvaluationMode>(parse.GetValue(mode)!, ignoreCase: true),
                     Pro = Enum.Parse<ProConvention>(parse.GetValue(pro)!, ignoreCase: true),

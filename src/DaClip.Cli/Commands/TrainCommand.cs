@@ -44,7 +44,7 @@ internal static class TrainCommand
         };
         imageSize.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1 and var s) r.AddError($"--image-size is {s}: it must be a positive number of pixels.");
+            if (CliOptions.Converted<int>(r) is < 1 and var s) r.AddError($"--image-size is {s}: it must be a positive number of pixels.");
         });
         var seed = new Option<int>("--seed") { Description = "Seed of the initialisation and the shuffles: the same data, options and seed give the same model on CPU.", HelpName = "N", DefaultValueFactory = _ => 42 };
         var device = CliOptions.Device("TorchSharp training device (cuda needs the CUDA backend, docs/gpu.md).");
@@ -66,12 +66,19 @@ internal static class TrainCommand
         };
         var allowMissingMasks = DatasetInput.AllowMissingMasksOption();
         var json = CliOptions.Json("the files written and the training summary as JSON");
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue from the checkpoint beside --out (or --checkpoint): its weights, Adam state and completed epochs, up to --epochs. " +
+                "With the same data and options the result is bit-identical to an uninterrupted run (CPU).",
+        };
+        var networkFlags = new ModelOptionFlags();
 
         var command = new Command("train",
             "Train DA-CLIP on an auxiliary dataset (its test split, with masks, as in the paper) and save the ML.NET model zip, " +
             "the training checkpoint and a training record beside it. Example: daclip train --data mvtec:/data/mvtec --backbone ViT-L/14@336px --out mvtec.zip");
-        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, json })
+        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, json, resume, CliOptions.Config() })
             command.Options.Add(o);
+        foreach (var o in networkFlags.All) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -93,6 +100,10 @@ internal static class TrainCommand
                     FeatureCache = Enum.Parse<FeatureCacheMode>(parse.GetValue(featureCache)!, ignoreCase: true),
                     Threads = parse.GetValue(threads),
                     AllowMissingMasks = parse.GetValue(allowMissingMasks),
+                    Model = networkFlags.Model(parse, imageSize: 0),
+                    LearningRate = networkFlags.LearningRate(parse),
+                    AdamBetas = networkFlags.AdamBetas(parse),
+                    Resume = parse.GetValue(resume),
                 };
                 var outcome = TrainingRun.Run(settings, error, asJson, cancellation);
                 Print(outcome, parse.InvocationConfiguration.Output, asJson);

@@ -73,10 +73,25 @@ internal static partial class CliOptions
     {
         option.Validators.Add(result =>
         {
-            int value = result.GetValueOrDefault<int>();
-            if (value < 1) result.AddError($"{option.Name} is {value}: it must be at least 1.");
+            if (Converted<int>(result) is int value && value < 1) result.AddError($"{option.Name} is {value}: it must be at least 1.");
         });
         return option;
+    }
+
+    /// <summary>
+    /// The option's value for a validator, or null when its text did not convert (the parser reports that error itself;
+    /// <see cref="OptionResult.GetValueOrDefault{T}"/> would throw).
+    /// </summary>
+    public static T? Converted<T>(OptionResult result) where T : struct
+    {
+        try
+        {
+            return result.GetValueOrDefault<T?>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>An option holding a finite number, with a message that names it when the text is not one.</summary>
@@ -91,6 +106,18 @@ internal static partial class CliOptions
             result.AddError($"{name} '{text}' is not a finite number: give a decimal such as 0.5.");
             return null;
         },
+    };
+
+    /// <summary>
+    /// <c>--config file.yaml|json</c>: settings read from a file, overridden by the flags given (applied by
+    /// <see cref="ConfigArguments.Expand"/> before parsing; the value itself is not read by the verb).
+    /// </summary>
+    public static Option<string?> Config() => new(ConfigArguments.OptionName)
+    {
+        Description = "Read the verb's options from a YAML or JSON file (keys are the long options in snake_case, e.g. batch_size; " +
+            "sections train:/test:/predict:/export: apply to one verb, model: holds the network options); flags given on the command line override it. " +
+            "`daclip config --print` writes a complete one.",
+        HelpName = "file.yaml|json",
     };
 
     [GeneratedRegex("^(cpu|cuda|cuda:[0-9]+)$")]

@@ -15,9 +15,11 @@ namespace DaClip.Cli.Common;
 /// <summary>What <see cref="EvaluationRun"/> scores and how it evaluates.</summary>
 internal sealed record EvaluationSettings
 {
-    public required DatasetSpec Data { get; init; }
+    public DatasetSpec? Data { get; init; }
     public IReadOnlyList<string>? Classes { get; init; }
-    public required string ModelPath { get; init; }
+    public string? ModelPath { get; init; }
+    /// <summary>A predictions folder (<c>daclip merge</c> output, or the shard outputs) evaluated instead of scoring <see cref="Data"/> with the model.</summary>
+    public IReadOnlyList<string>? FromPredictions { get; init; }
     public string? ReportFolder { get; init; }
     public SegmentationEvaluationMode Mode { get; init; } = SegmentationEvaluationMode.Exact;
     public ProConvention Pro { get; init; } = ProConvention.Exact;
@@ -61,7 +63,10 @@ internal static class EvaluationRun
 
     public static (EvaluationSummary Summary, SegmentationEvaluationResult Result) Run(EvaluationSettings s, TextWriter error, bool json, CancellationToken cancellation)
     {
+        if (s.FromPredictions is { Count: > 0 } folders) return RunFromPredictions(s, folders, error, json, cancellation);
         var clock = Stopwatch.StartNew();
+        if (s.Data is null) throw new CliUsageException("give --data kind:root (and --model) to score a dataset, or --from-predictions dir to evaluate stored predictions.");
+        if (s.ModelPath is null) throw new CliUsageException("--model model.zip is required with --data (or evaluate stored predictions with --from-predictions dir).");
         var modelPath = Path.GetFullPath(s.ModelPath);
         if (!File.Exists(modelPath))
             throw new CliUsageException($"--model {s.ModelPath}: no such file ({modelPath}). Give a model zip written by `daclip train` (or DaClipTransformer.Save).");
@@ -72,52 +77,113 @@ internal static class EvaluationRun
         using var model = DaClipTransformer.Load(ml, modelPath);
         var dataset = DatasetInput.ReadTestSplit(s.Data, s.Classes, s.AllowMissingMasks);
         if (!json) error.WriteLine($"Scoring {dataset.Samples.Count} images of {s.Data} ({dataset.AnomalousCount} anomalous) at S = {model.ImageSize}.");
-
-        var metricsOptions = new SegmentationEvaluatorOptions { Mode = s.Mode };
-        var builder = report is null ? null : new AnomalyReportBuilder(metricsOptions, fit: model.Fit);
-        var evaluator = report is null ? new SegmentationEvaluator(metricsOptions) : null;
         var paths = dataset.Samples.Select(x => x.ImagePath).ToList();
         var bar = ConsoleProgressBar.CreateIfWanted("scoring", error, json);
-        foreach (var (index, p) in ChunkedScoring.Score(ml, model, paths, s.BatchSize, bar, cancellation))
+        var scored = ChunkedScoring.Score(ml, model, paths, s.BatchSize, bar, cancellation).Select(x =>
         {
-            var sample = dataset.Samples[index];
+            var sample = dataset.Samples[x.Index];
+            return new ScoredImage(sample.Class, sample.Label, sample.ImagePath, sample.MaskPath, x.Prediction.Score, x.Prediction.PredictedLabel, x.Prediction.AnomalyMap);
+        });
+        string backbone = model.ModelMetadata.TryGetValue(DaClipModelMetadata.Backbone, out var b) ? b : "unknown";
+        var run = new EvaluatedModel(modelPath, backbone, model.ImageSize, model.Fit, model.Threshold, new DatasetSpec(s.Data.Kind, dataset.Root).ToString(),
+            dataset.Samples.Count, dataset.Classes,
+            report is null ? ModelFiles.TestMetrics(modelPath, "csv") : Path.Combine(report, CsvName),
+            report is null ? ModelFiles.TestMetrics(modelPath, "json") : Path.Combine(report, JsonName));
+        return Evaluate(s, run, scored, report, clock, error, json);
+    }
+
+    /// <summary>
+    /// <c>daclip test --from-predictions dir</c>: evaluates the records of a predictions folder (every shard present,
+    /// <see cref="PredictionSet"/>) in dataset order, exactly as scoring the dataset would have: the same scores, maps,
+    /// masks at S x S and evaluator. Without stored maps only the image metrics are defined.
+    /// </summary>
+    private static (EvaluationSummary, SegmentationEvaluationResult) RunFromPredictions(EvaluationSettings s, IReadOnlyList<string> folders, TextWriter error, bool json, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        if (s.Data is not null || s.ModelPath is not null)
+            throw new CliUsageException("--from-predictions evaluates stored predictions: drop --data and --model (they are recorded in the predictions' manifest).");
+        var set = PredictionSet.Open(folders, "--from-predictions");
+        var m = set.Manifest;
+        var report = s.ReportFolder is null ? null : Path.GetFullPath(s.ReportFolder);
+        if (report is not null) CheckReportFolder(report);
+        if (report is not null && !set.HasMaps)
+            throw new CliUsageException("--report needs the anomaly maps, and these predictions hold none: rerun `daclip predict` with --maps, or drop --report.");
+        if (!set.HasMaps && !json)
+            error.WriteLine("Note: the predictions hold no anomaly maps (predict without --maps): pixel metrics are n/a. Rerun predict with --maps for them.");
+        if (!json) error.WriteLine($"Evaluating {set.Images} stored predictions of {m.Data} ({m.ShardCount} shard(s)) from {string.Join(", ", folders)}.");
+        var keep = s.Classes is { Count: > 0 } c ? new HashSet<string>(c, StringComparer.Ordinal) : null;
+        var records = set.Read().Where(r => keep is null || keep.Contains(r.Record.Class)).ToList();
+        if (records.Count == 0) throw new CliUsageException($"--classes {string.Join(",", keep ?? [])}: no stored prediction has such a class.");
+        var scored = records.Select(r =>
+        {
+            cancellation.ThrowIfCancellationRequested();
+            return new ScoredImage(r.Record.Class, r.Record.Label, r.Record.Image, r.Record.Mask, r.Record.Score, r.Record.Score > m.ModelThreshold, r.Map);
+        });
+        var folder = Path.GetFullPath(folders[0]);
+        var run = new EvaluatedModel(m.Model, m.Backbone, m.ImageSize, Enum.Parse<ImageFit>(m.Fit), m.ModelThreshold, m.Data, records.Count,
+            records.Select(r => r.Record.Class).Distinct().Order(StringComparer.Ordinal).ToList(),
+            report is null ? Path.Combine(folder, CsvName) : Path.Combine(report, CsvName),
+            report is null ? Path.Combine(folder, JsonName) : Path.Combine(report, JsonName));
+        return Evaluate(s, run, scored, report, clock, error, json);
+    }
+
+    /// <summary>One image to evaluate: ground truth and the model's outputs (a null map counts as no pixel scores).</summary>
+    private sealed record ScoredImage(string Class, bool Label, string ImagePath, string? MaskPath, float Score, bool PredictedAnomalous, float[]? Map);
+
+    /// <summary>What the evaluated scores came from, and where the metrics go.</summary>
+    private sealed record EvaluatedModel(string ModelPath, string Backbone, int ImageSize, ImageFit Fit, float Threshold, string Data, int Images,
+        IReadOnlyList<string> Classes, string Csv, string Json);
+
+    private static (EvaluationSummary, SegmentationEvaluationResult) Evaluate(EvaluationSettings s, EvaluatedModel run, IEnumerable<ScoredImage> scored,
+        string? report, Stopwatch clock, TextWriter error, bool json)
+    {
+        var metricsOptions = new SegmentationEvaluatorOptions { Mode = s.Mode };
+        var builder = report is null ? null : new AnomalyReportBuilder(metricsOptions, fit: run.Fit);
+        var evaluator = report is null ? new SegmentationEvaluator(metricsOptions) : null;
+        int size = run.ImageSize;
+        foreach (var x in scored)
+        {
             if (builder is not null)
             {
                 builder.Add(new AnomalyReportImage
                 {
-                    ClassName = sample.Class,
-                    IsAnomalous = sample.Label,
-                    Score = p.Score,
-                    PredictedAnomalous = p.PredictedLabel,
-                    ImagePath = sample.ImagePath,
-                    MaskPath = sample.MaskPath,
-                    AnomalyMap = p.AnomalyMap,
+                    ClassName = x.Class,
+                    IsAnomalous = x.Label,
+                    Score = x.Score,
+                    PredictedAnomalous = x.PredictedAnomalous,
+                    ImagePath = x.ImagePath,
+                    MaskPath = x.MaskPath,
+                    AnomalyMap = x.Map,
                 });
+            }
+            else if (x.Map is null)
+            {
+                // No stored map: one pixel and no mask, so that every pixel metric is undefined (n/a) and the image metrics stand.
+                evaluator!.Add(x.Class, x.Label, x.Score, [x.Score], [], 1, 1);
             }
             else
             {
-                var mask = sample.MaskPath is { } maskPath ? MaskLoader.Load(maskPath, p.ImageSize, model.Fit) : [];
-                evaluator!.Add(sample.Class, sample.Label, p.Score, p.AnomalyMap, mask, p.ImageSize, p.ImageSize);
+                var mask = x.MaskPath is { } maskPath ? MaskLoader.Load(maskPath, size, run.Fit) : [];
+                evaluator!.Add(x.Class, x.Label, x.Score, x.Map, mask, size, size);
             }
         }
 
-        string backbone = model.ModelMetadata.TryGetValue(DaClipModelMetadata.Backbone, out var b) ? b : "unknown";
         SegmentationEvaluationResult result;
         if (builder is not null)
         {
-            var input = builder.Build(s.ReportTitle ?? $"DA-CLIP on {s.Data}") with
+            var input = builder.Build(s.ReportTitle ?? $"DA-CLIP on {run.Data}") with
             {
-                Model = Path.GetFileName(modelPath),
-                Backbone = backbone,
+                Model = Path.GetFileName(run.ModelPath),
+                Backbone = run.Backbone,
                 RunInfo =
                 [
-                    new("Data", new DatasetSpec(s.Data.Kind, dataset.Root).ToString()),
-                    new("Images", dataset.Samples.Count.ToString(CultureInfo.InvariantCulture)),
-                    new("Model input", $"{model.ImageSize} x {model.ImageSize} ({model.Fit})"),
-                    new("Model threshold", model.Threshold.ToString("R", CultureInfo.InvariantCulture)),
+                    new("Data", run.Data),
+                    new("Images", run.Images.ToString(CultureInfo.InvariantCulture)),
+                    new("Model input", $"{size} x {size} ({run.Fit})"),
+                    new("Model threshold", run.Threshold.ToString("R", CultureInfo.InvariantCulture)),
                 ],
                 CreatedAt = DateTimeOffset.UtcNow,
-                ImageThresholds = dataset.Classes.ToDictionary(c => c, _ => model.Threshold),
+                ImageThresholds = run.Classes.ToDictionary(c => c, _ => run.Threshold),
                 ProConvention = s.Pro,
             };
             if (!json) error.WriteLine($"Writing the report to {report} ...");
@@ -130,28 +196,26 @@ internal static class EvaluationRun
         }
 
         var rows = MetricsRow.From(result);
-        var csv = report is null ? ModelFiles.TestMetrics(modelPath, "csv") : Path.Combine(report, CsvName);
-        var jsonPath = report is null ? ModelFiles.TestMetrics(modelPath, "json") : Path.Combine(report, JsonName);
         var summary = new EvaluationSummary
         {
-            Model = modelPath,
-            Backbone = backbone,
-            Data = new DatasetSpec(s.Data.Kind, dataset.Root).ToString(),
-            Images = dataset.Samples.Count,
-            ImageSize = model.ImageSize,
-            Threshold = model.Threshold,
+            Model = run.ModelPath,
+            Backbone = run.Backbone,
+            Data = run.Data,
+            Images = run.Images,
+            ImageSize = size,
+            Threshold = run.Threshold,
             Mode = s.Mode.ToString().ToLowerInvariant(),
             FprLimit = result.FprLimit,
             ProConvention = MetricsTable.Name(s.Pro),
             PerClass = rows.Take(rows.Count - 1).ToList(),
             Mean = rows[^1],
-            Csv = csv,
-            Json = jsonPath,
+            Csv = run.Csv,
+            Json = run.Json,
             Report = report,
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
         };
-        AtomicFile.WriteAllText(csv, MetricsCsv.Format(rows));
-        AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(summary, CliJson.Indented) + "\n");
+        AtomicFile.WriteAllText(run.Csv, MetricsCsv.Format(rows));
+        AtomicFile.WriteAllText(run.Json, JsonSerializer.Serialize(summary, CliJson.Indented) + "\n");
         return (summary, result);
     }
 

@@ -23,6 +23,12 @@ internal sealed record TrainingSettings
     public FeatureCacheMode FeatureCache { get; init; } = FeatureCacheMode.Auto;
     public bool AllowMissingMasks { get; init; }
     public int? Threads { get; init; }
+    /// <summary>The network options (METHOD defaults); <see cref="DaClipModelOptions.ImageSize"/> is replaced by the resolved <see cref="ImageSize"/>.</summary>
+    public DaClipModelOptions Model { get; init; } = new();
+    public double LearningRate { get; init; } = 1e-3;
+    public (double Beta1, double Beta2) AdamBetas { get; init; } = (0.5, 0.999);
+    /// <summary>Continue from the checkpoint at <see cref="CheckpointPath"/> (default: beside the model).</summary>
+    public bool Resume { get; init; }
 }
 
 /// <summary>What <see cref="TrainingRun"/> wrote.</summary>
@@ -58,6 +64,8 @@ internal static class TrainingRun
         }
 
         int size = s.ImageSize ?? (s.Backbone.IsTiny ? TinyImageSize : new DaClipModelOptions().ImageSize);
+        var model = s.Model with { ImageSize = size };
+        if (s.Resume) CheckResumable(checkpointPath, model, s);
         var progress = new TrainingProgressView(error, json);
         var options = new DaClipOptions
         {
@@ -67,9 +75,13 @@ internal static class TrainingRun
             LabelColumnName = nameof(AnomalyImageRow.Label),
             MaskColumnName = nameof(AnomalyImageRow.MaskPath),
             ClassColumnName = nameof(AnomalyImageRow.Class),
-            Model = new DaClipModelOptions { ImageSize = size },
+            Model = model,
             Epochs = s.Epochs,
             BatchSize = s.BatchSize,
+            LearningRate = s.LearningRate,
+            AdamBeta1 = s.AdamBetas.Beta1,
+            AdamBeta2 = s.AdamBetas.Beta2,
+            ResumeFrom = s.Resume ? checkpointPath : null,
             Seed = s.Seed,
             TrainingDevice = s.Device,
             FeatureCache = s.FeatureCache,
@@ -81,9 +93,9 @@ internal static class TrainingRun
         float threshold;
         try
         {
-            using var model = new DaClipEstimator(ml, options).Fit(dataset.ToDataView(ml), cancellation);
-            model.Save(modelPath);
-            threshold = model.Threshold;
+            using var fitted = new DaClipEstimator(ml, options).Fit(dataset.ToDataView(ml), cancellation);
+            fitted.Save(modelPath);
+            threshold = fitted.Threshold;
         }
         finally
         {
@@ -112,5 +124,27 @@ internal static class TrainingRun
         var recordPath = ModelFiles.TrainingRecord(modelPath);
         record.Write(recordPath);
         return new TrainingOutcome(modelPath, checkpointPath, recordPath, record, threshold, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// <c>--resume</c>: the checkpoint must exist, hold fewer epochs than asked, and come from the same network and
+    /// optimiser settings; otherwise the resumed run could not equal an uninterrupted one.
+    /// </summary>
+    private static void CheckResumable(string checkpointPath, DaClipModelOptions model, TrainingSettings s)
+    {
+        if (!File.Exists(checkpointPath))
+            throw new CliUsageException($"--resume: no checkpoint at {checkpointPath}. Train without --resume first (the checkpoint is written after every epoch beside --out), or name it with --checkpoint.");
+        var info = DaClipCheckpoint.ReadInfo(checkpointPath);
+        if (info.EpochsCompleted >= s.Epochs)
+            throw new CliUsageException($"--resume: the checkpoint {checkpointPath} already holds {info.EpochsCompleted} epoch(s) and --epochs is {s.Epochs}: raise --epochs to train further.");
+        var t = info.TrainingOptions;
+        var differences = new List<string>();
+        if (!info.ModelOptions.Equals(model)) differences.Add($"network options (checkpoint {info.ModelOptions.ToJson()}, now {model.ToJson()})");
+        if (t.BatchSize != s.BatchSize) differences.Add($"--batch-size {t.BatchSize} vs {s.BatchSize}");
+        if (t.Seed != s.Seed) differences.Add($"--seed {t.Seed} vs {s.Seed}");
+        if (t.LearningRate != s.LearningRate) differences.Add($"--learning-rate {t.LearningRate} vs {s.LearningRate}");
+        if (t.Beta1 != s.AdamBetas.Beta1 || t.Beta2 != s.AdamBetas.Beta2) differences.Add($"--adam-betas {t.Beta1},{t.Beta2} vs {s.AdamBetas.Beta1},{s.AdamBetas.Beta2}");
+        if (differences.Count > 0)
+            throw new CliUsageException($"--resume: the checkpoint {checkpointPath} was trained with other settings: {string.Join("; ", differences)}. Resume with the settings it was trained with.");
     }
 }

@@ -71,8 +71,10 @@ public sealed class DaClipEstimator : IEstimator<DaClipTransformer>
             var trainer = DaClipTrainer.Create(backbone.Model, prompts, model, o.TrainingOptions(), _log.AsAction());
             using var network = trainer.Network;
             var progress = o.Progress is null ? null : new Progress(o.Progress, _log);
-            var result = trainer.Train(data, progress, cancellation);
-            _log.Info($"Training done: final mean loss {result.EpochLosses[^1].ToString("F4", CultureInfo.InvariantCulture)} after {result.EpochsCompleted} epoch(s).");
+            var result = trainer.Train(data, progress, cancellation, o.ResumeFrom);
+            _log.Info(result.EpochLosses.Count == 0
+                ? $"Nothing left to train: the checkpoint already holds {result.EpochsCompleted} epoch(s)."
+                : $"Training done: final mean loss {result.EpochLosses[^1].ToString("F4", CultureInfo.InvariantCulture)} after {result.EpochsCompleted} epoch(s).");
             network.eval();
             onnx = DaClipOnnxExporter.ExportToBytes(network, new DaClipExportOptions { Threshold = o.Threshold, Fit = fit });
         }

@@ -48,6 +48,12 @@ public sealed class DaClipOptions : DaClipScoringOptions
     /// <summary>Adam learning rate (1e-3).</summary>
     public double LearningRate { get; set; } = 1e-3;
 
+    /// <summary>Adam β₁ (0.5, METHOD §6).</summary>
+    public double AdamBeta1 { get; set; } = 0.5;
+
+    /// <summary>Adam β₂ (0.999, METHOD §6).</summary>
+    public double AdamBeta2 { get; set; } = 0.999;
+
     /// <summary>Seed of the initialisation and of the shuffles (42): the same data, options and seed give the same model on CPU.</summary>
     public int Seed { get; set; } = 42;
 
@@ -69,6 +75,13 @@ public sealed class DaClipOptions : DaClipScoringOptions
     /// <summary>Where to write a training checkpoint after every epoch (atomically); null (default) for none.</summary>
     public string? CheckpointPath { get; set; }
 
+    /// <summary>
+    /// A checkpoint to continue from (weights, Adam state and completed epochs), or null (default) to start afresh.
+    /// Training then runs the epochs after the checkpoint's up to <see cref="Epochs"/>; with the same data, options and
+    /// seed the result is bit-identical to an uninterrupted run on CPU. The checkpoint must come from the same backbone.
+    /// </summary>
+    public string? ResumeFrom { get; set; }
+
     /// <summary>Receives training progress after every step (features phase, then epochs); null for none.</summary>
     public IProgress<DaClipTrainingProgress>? Progress { get; set; }
 
@@ -78,6 +91,8 @@ public sealed class DaClipOptions : DaClipScoringOptions
         Epochs = Epochs,
         BatchSize = BatchSize,
         LearningRate = LearningRate,
+        Beta1 = AdamBeta1,
+        Beta2 = AdamBeta2,
         Seed = Seed,
         FeatureCache = FeatureCache,
         FeatureCacheDirectory = FeatureCacheDirectory,

@@ -15,7 +15,7 @@ public sealed class CliDocsTests
     {
         var doc = File.ReadAllText(Path.Combine(MLNetDocsTests.RepositoryRoot(), "docs", "cli.md"));
         var root = Program.BuildRoot();
-        foreach (var verb in new[] { "demo", "train", "test", "predict", "export" })
+        foreach (var verb in new[] { "demo", "train", "test", "predict", "export", "merge", "calibrate", "sweep", "config" })
         {
             var section = Regex.Match(doc, $"\n## {verb}\n(.*?)(\n## |$)", RegexOptions.Singleline);
             Assert.IsTrue(section.Success, $"docs/cli.md has a section '## {verb}'");

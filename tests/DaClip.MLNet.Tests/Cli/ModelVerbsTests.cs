@@ -256,7 +256,7 @@ public sealed class ModelVerbsTests
             (["predict", "--model", _model, _heldOut, "--threshold", "NaN"], "--threshold 'NaN' is not a finite number"),
             (["predict", "--model", _model, _dir.File("no-image.png")], "no such file or folder"),
             (["predict", "--model", _model, _heldOut, "--device", "gpu"], "--device 'gpu' is not a device"),
-            (["predict", "--model", _model], "Required argument missing"),
+            (["predict", "--model", _model], "give image files or folders to score, or --data kind:root --out dir"),
             (["export", "--model", _dir.File("none.zip"), "--onnx", _dir.File("y.onnx")], "no such file"),
             (["export", "--model", _model, "--onnx", _dir.File("y.onnx"), "--checkpoint", "c.safetensors"], "--checkpoint is used only with --fp16"),
             (["train", "--data", "folder:" + _heldOut, "--backbone", "tiny", "--out", _dir.File("t.zip")], "Fix:"),
