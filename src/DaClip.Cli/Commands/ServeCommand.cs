@@ -30,7 +30,7 @@ internal static class ServeCommand
         var command = new Command("serve",
             "Serve a model over HTTP: POST /v1/score and /v1/score/batch, /healthz, /readyz, /v1/model, /metrics, /openapi/v1.json and a web page at /. " +
             "Requests are batched dynamically onto one scorer. Example: daclip serve --model mvtec.zip --urls http://0.0.0.0:5080");
-        foreach (var o in new Option[] { model, urls, maxBatch, maxWait, queue, maxBody, device, threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, urls, maxBatch, maxWait, queue, maxBody, device, threads, CliOptions.Config() }) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var output = parse.InvocationConfiguration.Output;
