@@ -154,6 +154,34 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new DaClipFileFormatException(path, $"model file not found (full path '{Path.GetFullPath(path)}').");
+        try
+        {
+            return LoadZip(mlContext, path, out inputSchema);
+        }
+        catch (Exception e) when (IsDamagedModel(e))
+        {
+            var cause = e;
+            while (cause.InnerException is not null && cause is InvalidOperationException or System.Reflection.TargetInvocationException) cause = cause.InnerException;
+            throw new DaClipFileFormatException(path,
+                $"is damaged or is not an ML.NET model zip saved by DaClip.MLNet ({cause.GetType().Name}: {cause.Message.Split('\n')[0].Trim()}). " +
+                "Copy the model again from where it was saved, or save it again with DaClipTransformer.Save (daclip train writes it).", e);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="e"/>, thrown while reading a model zip, means the file's content is bad (ML.NET and the zip
+    /// reader signal that with many exception types) rather than a failing disk, a refused access or a cancellation.
+    /// </summary>
+    private static bool IsDamagedModel(Exception e) => e switch
+    {
+        DaClipException or OperationCanceledException or OutOfMemoryException or UnauthorizedAccessException => false,
+        EndOfStreamException => true,
+        IOException => false,
+        _ => true,
+    };
+
+    private static DaClipTransformer LoadZip(MLContext mlContext, string path, out DataViewSchema inputSchema)
+    {
         (string Entry, byte[] Bytes, DaClipOnnxModel Model) found;
         using (var zip = File.OpenRead(path))
         {
