@@ -46,6 +46,11 @@ internal static class TrainCommand
         {
             if (r.GetValueOrDefault<int?>() is < 1 and var s) r.AddError($"--image-size is {s}: it must be a positive number of pixels.");
         });
+        var learningRate = new Option<double>("--learning-rate") { Description = "Adam learning rate; lower it (e.g. tenfold) when the loss becomes NaN or infinite.", HelpName = "LR", DefaultValueFactory = _ => 1e-3 };
+        learningRate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is var lr && !(double.IsFinite(lr) && lr > 0)) r.AddError($"--learning-rate is {lr}: it must be a positive number such as 1e-3.");
+        });
         var seed = new Option<int>("--seed") { Description = "Seed of the initialisation and the shuffles: the same data, options and seed give the same model on CPU.", HelpName = "N", DefaultValueFactory = _ => 42 };
         var device = CliOptions.Device("TorchSharp training device (cuda needs the CUDA backend, docs/gpu.md).");
         var checkpoint = new Option<string?>("--checkpoint")
@@ -65,12 +70,13 @@ internal static class TrainCommand
             Description = "libtorch CPU threads (default: 1 for the tiny backbone, libtorch's default — one per core — otherwise).",
         };
         var allowMissingMasks = DatasetInput.AllowMissingMasksOption();
+        var resizeMasks = MaskSizeCheck.ResizeMasksOption();
         var json = CliOptions.Json("the files written and the training summary as JSON");
 
         var command = new Command("train",
             "Train DA-CLIP on an auxiliary dataset (its test split, with masks, as in the paper) and save the ML.NET model zip, " +
             "the training checkpoint and a training record beside it. Example: daclip train --data mvtec:/data/mvtec --backbone ViT-L/14@336px --out mvtec.zip");
-        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, json })
+        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, learningRate, seed, device, checkpoint, featureCache, threads, allowMissingMasks, resizeMasks, json })
             command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
@@ -89,10 +95,12 @@ internal static class TrainCommand
                     BatchSize = parse.GetValue(batchSize),
                     ImageSize = parse.GetValue(imageSize),
                     Seed = parse.GetValue(seed),
+                    LearningRate = parse.GetValue(learningRate),
                     Device = parse.GetValue(device)!,
                     FeatureCache = Enum.Parse<FeatureCacheMode>(parse.GetValue(featureCache)!, ignoreCase: true),
                     Threads = parse.GetValue(threads),
                     AllowMissingMasks = parse.GetValue(allowMissingMasks),
+                    ResizeMasks = parse.GetValue(resizeMasks),
                 };
                 var outcome = TrainingRun.Run(settings, error, asJson, cancellation);
                 Print(outcome, parse.InvocationConfiguration.Output, asJson);

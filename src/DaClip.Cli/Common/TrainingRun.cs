@@ -19,9 +19,11 @@ internal sealed record TrainingSettings
     public int BatchSize { get; init; } = 8;
     public int? ImageSize { get; init; }
     public int Seed { get; init; } = 42;
+    public double LearningRate { get; init; } = 1e-3;
     public string Device { get; init; } = "cpu";
     public FeatureCacheMode FeatureCache { get; init; } = FeatureCacheMode.Auto;
     public bool AllowMissingMasks { get; init; }
+    public bool ResizeMasks { get; init; }
     public int? Threads { get; init; }
 }
 
@@ -48,6 +50,7 @@ internal static class TrainingRun
         if (checkpointPath == modelPath) throw new CliUsageException("--checkpoint and --out name the same file: give the checkpoint its own path (default <out stem>.checkpoint.safetensors).");
 
         var dataset = DatasetInput.ReadTestSplit(s.Data, s.Classes, s.AllowMissingMasks);
+        MaskSizeCheck.Check(dataset, s.ResizeMasks, error);
         int masks = dataset.Samples.Count(x => x.MaskPath is not null);
         if (describe && !json)
         {
@@ -71,6 +74,7 @@ internal static class TrainingRun
             Epochs = s.Epochs,
             BatchSize = s.BatchSize,
             Seed = s.Seed,
+            LearningRate = s.LearningRate,
             TrainingDevice = s.Device,
             FeatureCache = s.FeatureCache,
             TrainingThreads = s.Threads ?? (s.Backbone.IsTiny ? 1 : null),
