@@ -128,8 +128,36 @@ internal sealed class CorruptCorpus(int seed)
         long[] extremes = [-1, 0, 1, 7, 16, 1L << 31, 1L << 32, 1L << 62, long.MaxValue, long.MinValue];
         long Pick() => _rng.Next(2) == 0 ? extremes[_rng.Next(extremes.Length)] : _rng.Next(-4, 100);
         string kind;
-        switch (_rng.Next(7))
+        long elements = tensor["shape"]!.AsArray().Aggregate(1L, (a, d) => a * d!.GetValue<long>());
+        switch (_rng.Next(10))
         {
+            case 7:
+                // The same bytes under another rank: what a checkpoint of another model (or a bad export) looks like.
+                tensor["shape"] = _rng.Next(3) switch
+                {
+                    0 => new JsonArray(JsonValue.Create(elements)),
+                    1 => new JsonArray(JsonValue.Create(1L), JsonValue.Create(elements), JsonValue.Create(1L)),
+                    _ => elements == 1 ? new JsonArray() : new JsonArray(JsonValue.Create(elements), JsonValue.Create(1L)),
+                };
+                kind = "other rank";
+                break;
+            case 8:
+                // Dimensions whose product wraps around 64 bits to the real byte count (or to zero), and negative pairs.
+                tensor["shape"] = _rng.Next(3) switch
+                {
+                    0 => new JsonArray(JsonValue.Create(1L << 32), JsonValue.Create(1L << 32)),
+                    1 => new JsonArray(JsonValue.Create(-1L), JsonValue.Create(-elements)),
+                    _ => new JsonArray(JsonValue.Create(1L << 62), JsonValue.Create(4L), JsonValue.Create(elements)),
+                };
+                if (_rng.Next(2) == 0) tensor["data_offsets"] = new JsonArray(JsonValue.Create(0L), JsonValue.Create(0L));
+                kind = "wrapping shape";
+                break;
+            case 9:
+                tensor["dtype"] = "U8";
+                tensor["shape"] = new JsonArray(JsonValue.Create(7L));
+                tensor["data_offsets"] = new JsonArray(JsonValue.Create(long.MaxValue - 7), JsonValue.Create(long.MaxValue));
+                kind = "offsets near 2^63";
+                break;
             case 0:
                 tensor["shape"] = new JsonArray(Enumerable.Range(0, _rng.Next(0, 5)).Select(_ => (JsonNode)JsonValue.Create(Pick())).ToArray());
                 kind = "shape";
