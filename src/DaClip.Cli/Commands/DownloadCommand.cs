@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using DaClip.Cli.Common;
 using DaClip.MLNet;
 using DaClip.MLNet.IO;
 
@@ -83,7 +84,7 @@ internal static class DownloadCommand
             {
                 bar?.Finish();
                 error.WriteLine($"daclip download: {ex.Message}");
-                return 1;
+                return IsPathBelowAFile(ex) ? VerbRunner.UsageError : VerbRunner.IoError;
             }
             catch (OperationCanceledException)
             {
@@ -102,4 +103,12 @@ internal static class DownloadCommand
         }
         return 0;
     }
+
+    /// <summary>
+    /// A cache folder that cannot exist because a part of its path is a file: a usage error (exit 2) as in every verb,
+    /// unlike a network or disk failure (exit 1).
+    /// </summary>
+    private static bool IsPathBelowAFile(DaClipException e) =>
+        e is DownloadException { Failure: DownloadFailure.CacheNotWritable }
+        && (e.InnerException is DirectoryNotFoundException || (e.InnerException is IOException io && io.Message.Contains("already exists", StringComparison.Ordinal)));
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using DaClip.MLNet;
+using DaClip.Cli.Common;
 using DaClip.MLNet.Training.Clip;
 
 namespace DaClip.Cli.Commands;
@@ -13,46 +13,38 @@ internal static class InspectWeightsCommand
         var file = new Argument<FileInfo>("file") { Description = "An OpenAI CLIP checkpoint: TorchScript .pt, torch.save .pt/.bin, or .safetensors (OpenAI or Hugging Face names)." };
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON." };
         var command = new Command("inspect-weights", "Show the format and inferred architecture of a CLIP checkpoint.") { file, json };
-        command.SetAction(parse =>
+        command.SetAction((parse, _) => VerbRunner.RunAsync("inspect-weights", parse.InvocationConfiguration.Error, () =>
         {
             var path = parse.GetValue(file)!.FullName;
-            try
+            var info = ClipCheckpoint.Inspect(path);
+            if (parse.GetValue(json))
             {
-                var info = ClipCheckpoint.Inspect(path);
-                if (parse.GetValue(json))
+                Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(new
-                    {
-                        path = info.Path,
-                        format = info.Format.ToString(),
-                        huggingFaceNames = info.HuggingFaceNames,
-                        architecture = info.Config.ArchitectureName,
-                        config = info.Config,
-                        visionHeads = info.Config.VisionHeads,
-                        transformerHeads = info.Config.TransformerHeads,
-                        tensors = info.TensorCount,
-                        parameters = info.ParameterCount,
-                        sourceDTypes = info.SourceDTypes,
-                        skippedKeys = info.SkippedKeys,
-                    }, new JsonSerializerOptions { WriteIndented = true }));
-                }
-                else
-                {
-                    Console.WriteLine($"File:          {info.Path}");
-                    Console.WriteLine($"Format:        {info.Format}{(info.HuggingFaceNames ? " (Hugging Face key names, mapped)" : "")}");
-                    Console.WriteLine($"Architecture:  {info.Config.Describe()}");
-                    Console.WriteLine($"Tensors:       {info.TensorCount} ({info.ParameterCount:N0} parameters)");
-                    Console.WriteLine($"Stored dtypes: {string.Join(", ", info.SourceDTypes.Select(kv => $"{kv.Key} x{kv.Value}"))}");
-                    if (info.SkippedKeys.Count > 0) Console.WriteLine($"Skipped:       {string.Join(", ", info.SkippedKeys)} (not weights)");
-                }
-                return 0;
+                    path = info.Path,
+                    format = info.Format.ToString(),
+                    huggingFaceNames = info.HuggingFaceNames,
+                    architecture = info.Config.ArchitectureName,
+                    config = info.Config,
+                    visionHeads = info.Config.VisionHeads,
+                    transformerHeads = info.Config.TransformerHeads,
+                    tensors = info.TensorCount,
+                    parameters = info.ParameterCount,
+                    sourceDTypes = info.SourceDTypes,
+                    skippedKeys = info.SkippedKeys,
+                }, new JsonSerializerOptions { WriteIndented = true }));
             }
-            catch (DaClipException e)
+            else
             {
-                Console.Error.WriteLine("error: " + e.Message);
-                return 2;
+                Console.WriteLine($"File:          {info.Path}");
+                Console.WriteLine($"Format:        {info.Format}{(info.HuggingFaceNames ? " (Hugging Face key names, mapped)" : "")}");
+                Console.WriteLine($"Architecture:  {info.Config.Describe()}");
+                Console.WriteLine($"Tensors:       {info.TensorCount} ({info.ParameterCount:N0} parameters)");
+                Console.WriteLine($"Stored dtypes: {string.Join(", ", info.SourceDTypes.Select(kv => $"{kv.Key} x{kv.Value}"))}");
+                if (info.SkippedKeys.Count > 0) Console.WriteLine($"Skipped:       {string.Join(", ", info.SkippedKeys)} (not weights)");
             }
-        });
+            return 0;
+        }));
         return command;
     }
 }

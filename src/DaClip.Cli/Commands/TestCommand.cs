@@ -48,12 +48,13 @@ internal static class TestCommand
         var batchSize = CliOptions.ScoringBatchSize();
         var device = CliOptions.Device("ONNX Runtime device for scoring.");
         var allowMissingMasks = DatasetInput.AllowMissingMasksOption();
+        var resizeMasks = MaskSizeCheck.ResizeMasksOption();
         var json = CliOptions.Json("the metrics and the files written as JSON");
 
         var command = new Command("test",
             "Evaluate a trained model on a dataset's test split: per-class and mean image AUROC/AP/F1-max and pixel AUROC/AP/PRO, " +
             "written as CSV and JSON, plus an HTML report with --report. Example: daclip test --data visa:/data/visa --model mvtec.zip --report visa-report");
-        foreach (var o in new Option[] { data, model, fromPredictions, report, classes, mode, pro, batchSize, device, allowMissingMasks, json, CliOptions.Config() }) command.Options.Add(o);
+        foreach (var o in new Option[] { data, model, fromPredictions, report, classes, mode, pro, batchSize, device, allowMissingMasks, resizeMasks, json, CliOptions.Config() }) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -72,6 +73,7 @@ internal static class TestCommand
                     BatchSize = parse.GetValue(batchSize),
                     Device = parse.GetValue(device)!,
                     AllowMissingMasks = parse.GetValue(allowMissingMasks),
+                    ResizeMasks = parse.GetValue(resizeMasks),
                 };
                 var (summary, _) = EvaluationRun.Run(settings, error, asJson, cancellation);
                 Print(summary, settings.Pro, parse.InvocationConfiguration.Output, asJson);

@@ -65,6 +65,7 @@ internal static class TrainCommand
             Description = "libtorch CPU threads (default: 1 for the tiny backbone, libtorch's default — one per core — otherwise).",
         };
         var allowMissingMasks = DatasetInput.AllowMissingMasksOption();
+        var resizeMasks = MaskSizeCheck.ResizeMasksOption();
         var json = CliOptions.Json("the files written and the training summary as JSON");
         var resume = new Option<bool>("--resume")
         {
@@ -76,7 +77,7 @@ internal static class TrainCommand
         var command = new Command("train",
             "Train DA-CLIP on an auxiliary dataset (its test split, with masks, as in the paper) and save the ML.NET model zip, " +
             "the training checkpoint and a training record beside it. Example: daclip train --data mvtec:/data/mvtec --backbone ViT-L/14@336px --out mvtec.zip");
-        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, json, resume, CliOptions.Config() })
+        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, resizeMasks, json, resume, CliOptions.Config() })
             command.Options.Add(o);
         foreach (var o in networkFlags.All) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
@@ -104,6 +105,7 @@ internal static class TrainCommand
                     LearningRate = networkFlags.LearningRate(parse),
                     AdamBetas = networkFlags.AdamBetas(parse),
                     Resume = parse.GetValue(resume),
+                    ResizeMasks = parse.GetValue(resizeMasks),
                 };
                 var outcome = TrainingRun.Run(settings, error, asJson, cancellation);
                 Print(outcome, parse.InvocationConfiguration.Output, asJson);

@@ -27,6 +27,7 @@ internal sealed record EvaluationSettings
     public string Device { get; init; } = "cpu";
     public string? ReportTitle { get; init; }
     public bool AllowMissingMasks { get; init; }
+    public bool ResizeMasks { get; init; }
 }
 
 /// <summary>The machine-readable result of an evaluation: the run, the rows of <see cref="MetricsRow"/> and the files written.</summary>
@@ -76,6 +77,7 @@ internal static class EvaluationRun
         var ml = new MLContext { GpuDeviceId = CliOptions.GpuOrdinal(s.Device), FallbackToCpu = false };
         using var model = DaClipTransformer.Load(ml, modelPath);
         var dataset = DatasetInput.ReadTestSplit(s.Data, s.Classes, s.AllowMissingMasks);
+        MaskSizeCheck.Check(dataset, s.ResizeMasks, error);
         if (!json) error.WriteLine($"Scoring {dataset.Samples.Count} images of {s.Data} ({dataset.AnomalousCount} anomalous) at S = {model.ImageSize}.");
         var paths = dataset.Samples.Select(x => x.ImagePath).ToList();
         var bar = ConsoleProgressBar.CreateIfWanted("scoring", error, json);

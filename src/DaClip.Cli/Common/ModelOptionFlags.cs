@@ -35,7 +35,7 @@ internal sealed class ModelOptionFlags
     private readonly Option<string[]> _normalStates = States("--normal-states", "Normal states of the prompts (one argument each).", Defaults.NormalStates);
     private readonly Option<string[]> _anomalyStates = States("--anomaly-states", "Anomaly states of the prompts (one argument each).", Defaults.AnomalyStates);
     private readonly Option<string> _interpolation = Choice("--positional-interpolation", "Positional-embedding resampling when S differs from the checkpoint's.", "bilinear", "bilinear", "bicubic");
-    private readonly Option<double> _learningRate = Number("--learning-rate", "Adam learning rate.", 1e-3);
+    private readonly Option<double> _learningRate = Number("--learning-rate", "Adam learning rate; lower it (e.g. tenfold) when the loss becomes NaN or infinite.", 1e-3);
     private readonly Option<double[]> _adamBetas = new("--adam-betas")
     {
         Description = "Adam β1,β2.",

@@ -19,13 +19,14 @@ internal sealed record TrainingSettings
     public int BatchSize { get; init; } = 8;
     public int? ImageSize { get; init; }
     public int Seed { get; init; } = 42;
+    public double LearningRate { get; init; } = 1e-3;
     public string Device { get; init; } = "cpu";
     public FeatureCacheMode FeatureCache { get; init; } = FeatureCacheMode.Auto;
     public bool AllowMissingMasks { get; init; }
+    public bool ResizeMasks { get; init; }
     public int? Threads { get; init; }
     /// <summary>The network options (METHOD defaults); <see cref="DaClipModelOptions.ImageSize"/> is replaced by the resolved <see cref="ImageSize"/>.</summary>
     public DaClipModelOptions Model { get; init; } = new();
-    public double LearningRate { get; init; } = 1e-3;
     public (double Beta1, double Beta2) AdamBetas { get; init; } = (0.5, 0.999);
     /// <summary>Continue from the checkpoint at <see cref="CheckpointPath"/> (default: beside the model).</summary>
     public bool Resume { get; init; }
@@ -54,6 +55,7 @@ internal static class TrainingRun
         if (checkpointPath == modelPath) throw new CliUsageException("--checkpoint and --out name the same file: give the checkpoint its own path (default <out stem>.checkpoint.safetensors).");
 
         var dataset = DatasetInput.ReadTestSplit(s.Data, s.Classes, s.AllowMissingMasks);
+        MaskSizeCheck.Check(dataset, s.ResizeMasks, error);
         int masks = dataset.Samples.Count(x => x.MaskPath is not null);
         if (describe && !json)
         {

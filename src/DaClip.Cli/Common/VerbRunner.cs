@@ -1,13 +1,15 @@
+using System.Text.RegularExpressions;
 using DaClip.MLNet;
 
 namespace DaClip.Cli.Common;
 
 /// <summary>
 /// Runs the body of a verb and turns expected failures into a one-line message on standard error and an exit code:
-/// 2 for input errors (<see cref="CliUsageException"/>, every <see cref="DaClipException"/>, a missing file), 1 for
-/// file-system failures while writing, 130 when cancelled (Ctrl+C). Anything else is a bug and keeps its stack trace.
+/// 2 for input errors (<see cref="CliUsageException"/>, every <see cref="DaClipException"/>, a missing file, an output
+/// path below a file), 1 for file-system failures while writing, 130 when cancelled (Ctrl+C). docs/troubleshooting.md
+/// lists the codes. Anything else is a bug and keeps its stack trace.
 /// </summary>
-internal static class VerbRunner
+internal static partial class VerbRunner
 {
     /// <summary>Exit code of a usage or input error.</summary>
     public const int UsageError = 2;
@@ -38,6 +40,16 @@ internal static class VerbRunner
     /// </summary>
     public static Task<int> RunAsync(string verb, TextWriter error, Func<int> body) => RunAsync(verb, error, () => Task.Run(body));
 
+    /// <summary>
+    /// The existing file a failed folder creation ran into (.NET reports it as "The file '...' already exists."): an
+    /// output path below a file, a usage error like a missing folder (<see cref="DirectoryNotFoundException"/>).
+    /// </summary>
+    private static string? FileInTheWay(Exception e) =>
+        QuotedPath().Matches(e.Message).Select(m => m.Groups[1].Value).FirstOrDefault(p => Path.IsPathFullyQualified(p) && File.Exists(p));
+
+    [GeneratedRegex("'([^']+)'")]
+    private static partial Regex QuotedPath();
+
     private static (int Code, string Message)? Classify(Exception e)
     {
         switch (e)
@@ -48,6 +60,8 @@ internal static class VerbRunner
                 return (Cancelled, "cancelled.");
             case FileNotFoundException or DirectoryNotFoundException:
                 return (UsageError, e.Message);
+            case IOException when FileInTheWay(e) is { } file:
+                return (UsageError, $"'{file}' is a file, so no folder can be created there or below it. Give an output path whose parent folders are folders (or remove the file).");
             case IOException or UnauthorizedAccessException:
                 return (IoError, e.Message);
         }

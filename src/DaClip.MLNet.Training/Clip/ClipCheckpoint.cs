@@ -116,7 +116,16 @@ public static class ClipCheckpoint
         if (hf)
         {
             skipped.AddRange(raw.Keys.Where(k => k.EndsWith("embeddings.position_ids", StringComparison.Ordinal)));
-            raw = HuggingFaceClipKeys.ToOpenAi(raw);
+            try
+            {
+                raw = HuggingFaceClipKeys.ToOpenAi(raw);
+            }
+            catch (Exception e) when (e is not DaClipException)
+            {
+                foreach (var t in raw.Values) t.Dispose();
+                throw new ClipCheckpointException(path, ClipCheckpointProblem.ShapeMismatch,
+                    $"has Hugging Face CLIP names but tensors that cannot be mapped to OpenAI's layout ({e.Message.Split('\n')[0]}). The file is corrupt or not a CLIP ViT checkpoint.", e);
+            }
         }
 
         foreach (var key in raw.Keys.ToList())

@@ -79,18 +79,21 @@ public sealed record ClipConfig(
     /// </summary>
     /// <param name="shapes">State-dict key → shape (OpenAI key names).</param>
     /// <param name="source">File name used in error messages.</param>
-    /// <exception cref="ClipCheckpointException">A ResNet checkpoint, or keys missing to infer the architecture.</exception>
+    /// <exception cref="ClipCheckpointException">A ResNet checkpoint, keys missing to infer the architecture, or one of them of the wrong rank (the message names the tensor).</exception>
     public static ClipConfig Infer(IReadOnlyDictionary<string, long[]> shapes, string source)
     {
         if (shapes.ContainsKey("visual.attnpool.positional_embedding") || shapes.Keys.Any(k => k.StartsWith("visual.layer1.", StringComparison.Ordinal)))
             throw new ClipCheckpointException(source, ClipCheckpointProblem.UnsupportedArchitecture,
                 "is a ResNet CLIP checkpoint. ResNet CLIP backbones are not supported: use a ViT checkpoint (ViT-B/32, ViT-B/16, ViT-L/14, ViT-L/14@336px).");
 
-        long[] Need(string key)
+        long[] Need(string key, int rank)
         {
             if (!shapes.TryGetValue(key, out var s))
                 throw new ClipCheckpointException(source, ClipCheckpointProblem.MissingKey,
                     $"has no '{key}': not an OpenAI CLIP ViT state dict (expected keys such as visual.conv1.weight, transformer.resblocks.0.attn.in_proj_weight).");
+            if (s.Length != rank || s.Any(d => d < 1 || d > int.MaxValue))
+                throw new ClipCheckpointException(source, ClipCheckpointProblem.ShapeMismatch,
+                    $"tensor '{key}' has shape [{string.Join(", ", s)}]; an OpenAI CLIP ViT has {rank} positive dimension(s) there. The file is corrupt or not a CLIP ViT checkpoint.");
             return s;
         }
 
@@ -99,22 +102,25 @@ public sealed record ClipConfig(
                 .Select(k => k[prefix.Length..].Split('.')[0])
                 .Where(s => int.TryParse(s, out _)).Distinct().Count();
 
-        var conv = Need("visual.conv1.weight");
-        var pos = Need("visual.positional_embedding");
+        var conv = Need("visual.conv1.weight", 4);
+        var pos = Need("visual.positional_embedding", 2);
         int grid = (int)Math.Round(Math.Sqrt(pos[0] - 1));
-        if (grid * grid + 1 != pos[0])
+        if (grid < 1 || (long)grid * grid + 1 != pos[0])
             throw new ClipCheckpointException(source, ClipCheckpointProblem.ShapeMismatch,
-                $"visual.positional_embedding has {pos[0]} rows, which is not 1 + a square number of patches.");
+                $"tensor 'visual.positional_embedding' has {pos[0]} rows, which is not 1 + a square number of patches.");
         int patch = (int)conv[^1];
+        if ((long)patch * grid > int.MaxValue)
+            throw new ClipCheckpointException(source, ClipCheckpointProblem.ShapeMismatch,
+                $"tensors 'visual.conv1.weight' (patch {patch}) and 'visual.positional_embedding' (grid {grid}) give an image side beyond {int.MaxValue} pixels. The file is corrupt.");
         return new ClipConfig(
-            EmbedDim: (int)Need("text_projection")[1],
+            EmbedDim: (int)Need("text_projection", 2)[1],
             ImageResolution: patch * grid,
             VisionLayers: CountBlocks("visual.transformer.resblocks."),
             VisionWidth: (int)conv[0],
             VisionPatchSize: patch,
-            ContextLength: (int)Need("positional_embedding")[0],
-            VocabSize: (int)Need("token_embedding.weight")[0],
-            TransformerWidth: (int)Need("ln_final.weight")[0],
+            ContextLength: (int)Need("positional_embedding", 2)[0],
+            VocabSize: (int)Need("token_embedding.weight", 2)[0],
+            TransformerWidth: (int)Need("ln_final.weight", 1)[0],
             TransformerLayers: CountBlocks("transformer.resblocks."));
     }
 

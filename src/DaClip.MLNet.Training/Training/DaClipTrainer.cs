@@ -125,7 +125,7 @@ public sealed class DaClipTrainer
                 loss.Total.backward();
                 Optimizer.step();
                 double l = loss.Total.item<float>();
-                if (!double.IsFinite(l)) throw new DaClipException($"The training loss became {l} at epoch {epoch + 1}, step {step + 1}. Lower DaClipTrainingOptions.LearningRate.");
+                if (!double.IsFinite(l)) throw new DaClipException($"The training loss became {l} at epoch {epoch + 1}, step {step + 1}. Lower the learning rate (DaClipTrainingOptions.LearningRate or DaClipOptions.LearningRate; on the command line `daclip train --learning-rate`, default 1e-3), e.g. tenfold.");
                 lossSum += l;
                 progress?.Report(new DaClipTrainingProgress("train", epoch + 1, Options.Epochs, step + 1, stepsPerEpoch, l,
                     loss.Focal.item<float>(), loss.Dice.item<float>(), loss.CrossEntropy.item<float>(),

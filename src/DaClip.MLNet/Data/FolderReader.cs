@@ -2,13 +2,13 @@ namespace DaClip.MLNet.Data;
 
 /// <summary>
 /// A generic folder: <c>good/</c> (normal images) and one folder per defect type (anomalous images), optionally with masks in
-/// <c>ground_truth/&lt;defect&gt;/</c> or <c>masks/&lt;defect&gt;/</c>, named <c>&lt;stem&gt;_mask.&lt;ext&gt;</c> or <c>&lt;stem&gt;.&lt;ext&gt;</c>.
+/// <c>ground_truth/&lt;defect&gt;/</c>, <c>masks/&lt;defect&gt;/</c> or <c>mask/&lt;defect&gt;/</c> (anomalib's folder layout), named <c>&lt;stem&gt;_mask.&lt;ext&gt;</c> or <c>&lt;stem&gt;.&lt;ext&gt;</c>.
 /// Without a mask folder the set is read for image-level labels only. The class is the root folder's name; test split only.
 /// </summary>
 public sealed class FolderReader : IAnomalyDatasetReader
 {
-    private const string Expected = "good/ and one folder per defect type (masks optional, in ground_truth/<defect>/ or masks/<defect>/)";
-    private static readonly string[] MaskFolders = ["ground_truth", "masks"];
+    private const string Expected = "good/ and one folder per defect type (masks optional, in ground_truth/<defect>/, masks/<defect>/ or mask/<defect>/)";
+    private static readonly string[] MaskFolders = ["ground_truth", "masks", "mask"];
 
     /// <inheritdoc/>
     public DatasetKind Kind => DatasetKind.Folder;

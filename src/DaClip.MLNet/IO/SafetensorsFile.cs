@@ -39,7 +39,7 @@ public enum SafetensorsDType
 public sealed record SafetensorsEntry(string Name, SafetensorsDType DType, long[] Shape, long Offset, long ByteLength)
 {
     /// <summary>Number of elements (1 for a 0-d tensor).</summary>
-    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+    public long ElementCount => Shape.Contains(0) ? 0 : Shape.Aggregate(1L, (a, b) => checked(a * b));
 }
 
 /// <summary>
@@ -135,16 +135,23 @@ public sealed class SafetensorsFile : IDisposable
                     continue;
                 }
                 var dtype = ParseDType(prop.Value.GetProperty("dtype").GetString() ?? "", path, prop.Name);
-                long[] shape = prop.Value.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
-                var offs = prop.Value.GetProperty("data_offsets").EnumerateArray().Select(x => x.GetInt64()).ToArray();
-                if (offs.Length != 2 || offs[0] < 0 || offs[1] < offs[0])
-                    throw new DaClipFileFormatException(path, $"tensor '{prop.Name}' has invalid data_offsets.");
-                var entry = new SafetensorsEntry(prop.Name, dtype, shape, dataStart + offs[0], offs[1] - offs[0]);
-                if (entry.ElementCount * ElementSize(dtype) != entry.ByteLength)
-                    throw new DaClipFileFormatException(path, $"tensor '{prop.Name}' has {entry.ByteLength} bytes but shape [{string.Join(",", shape)}] of {dtype} needs {entry.ElementCount * ElementSize(dtype)}.");
-                if (entry.Offset + entry.ByteLength > fileLength)
-                    throw new DaClipFileFormatException(path, $"tensor '{prop.Name}' ends at byte {entry.Offset + entry.ByteLength} but the file has {fileLength} bytes: the file is truncated (download it again).");
-                entries.Add(prop.Name, entry);
+                long[] shape = ReadIntegers(prop.Value.GetProperty("shape"), path, prop.Name, "shape");
+                var offs = ReadIntegers(prop.Value.GetProperty("data_offsets"), path, prop.Name, "data_offsets");
+                if (shape.Any(d => d < 0))
+                    throw new DaClipFileFormatException(path, $"tensor '{prop.Name}' has shape [{string.Join(",", shape)}] with a negative dimension: the file is corrupt.");
+                long dataLength = fileLength - dataStart;
+                if (offs.Length != 2 || offs[0] < 0 || offs[1] < offs[0] || offs[1] > dataLength)
+                    throw new DaClipFileFormatException(path, $"tensor '{prop.Name}' has data_offsets [{string.Join(",", offs)}] outside the {dataLength} data bytes of the file: " +
+                        "the file is truncated or corrupt (download it again).");
+                long byteLength = offs[1] - offs[0];
+                long? needed = ByteCount(shape, dtype);
+                if (needed != byteLength)
+                    throw new DaClipFileFormatException(path, needed is null
+                        ? $"tensor '{prop.Name}' has shape [{string.Join(",", shape)}], whose size overflows a 64-bit byte count: the file is corrupt."
+                        : $"tensor '{prop.Name}' has {byteLength} bytes but shape [{string.Join(",", shape)}] of {dtype} needs {needed}.");
+                if (entries.ContainsKey(prop.Name))
+                    throw new DaClipFileFormatException(path, $"tensor '{prop.Name}' is listed twice in the header: the file is corrupt.");
+                entries.Add(prop.Name, new SafetensorsEntry(prop.Name, dtype, shape, dataStart + offs[0], byteLength));
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
@@ -160,6 +167,33 @@ public sealed class SafetensorsFile : IDisposable
             view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         }
         return new SafetensorsFile(path, map, view, entries, metadata);
+    }
+
+    /// <summary>The bytes a tensor of <paramref name="shape"/> and <paramref name="dtype"/> takes, or null when that overflows 64 bits.</summary>
+    private static long? ByteCount(long[] shape, SafetensorsDType dtype)
+    {
+        if (shape.Contains(0)) return 0;
+        long count = ElementSize(dtype);
+        foreach (var d in shape)
+        {
+            if (d != 0 && count > long.MaxValue / d) return null;
+            count *= d;
+        }
+        return count;
+    }
+
+    private static long[] ReadIntegers(JsonElement array, string path, string tensor, string field)
+    {
+        if (array.ValueKind != JsonValueKind.Array)
+            throw new DaClipFileFormatException(path, $"tensor '{tensor}' has a {field} that is not a list of integers.");
+        var values = new List<long>();
+        foreach (var x in array.EnumerateArray())
+        {
+            if (x.ValueKind != JsonValueKind.Number || !x.TryGetInt64(out long v))
+                throw new DaClipFileFormatException(path, $"tensor '{tensor}' has {field} value {x.GetRawText()}, which is not a 64-bit integer: the file is corrupt.");
+            values.Add(v);
+        }
+        return [.. values];
     }
 
     /// <summary>Copies the raw bytes of a tensor.</summary>

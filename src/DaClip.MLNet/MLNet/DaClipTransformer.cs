@@ -23,7 +23,9 @@ namespace DaClip.MLNet;
 /// mappings are found by the assembly name stored in the zip). <see cref="Load(MLContext, string)"/> and
 /// <see cref="FromChain"/> wrap a loaded chain as a <see cref="DaClipTransformer"/> again.</para>
 /// <para>ML.NET runs ONNX models one row at a time; <see cref="ScoreBatch"/> runs the same model in batches for throughput.</para>
-/// <para>Dispose it to release the ONNX Runtime sessions and delete its temporary copy of the model.</para>
+/// <para>Dispose it to release the ONNX Runtime sessions and delete its temporary copy of the model. Disposing while
+/// other threads score is safe: new calls (and reads from data views it returned) throw <see cref="ObjectDisposedException"/>,
+/// and the calls already running finish before anything is released.</para>
 /// </remarks>
 public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
 {
@@ -35,7 +37,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     private readonly int? _gpuDeviceId;
     private readonly bool _fallbackToCpu;
     private readonly Lazy<DaClipOnnxScorer> _scorer;
-    private volatile bool _disposed;
+    private readonly InFlightGuard _guard;
 
     private DaClipTransformer(MLContext ml, DaClipLog log, TransformerChain<ITransformer> chain, bool ownsChain, OwnedModelFile file,
         DaClipChainSpec spec, IReadOnlyDictionary<string, string> metadata, int? gpuDeviceId, bool fallbackToCpu)
@@ -50,6 +52,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         _gpuDeviceId = gpuDeviceId;
         _fallbackToCpu = fallbackToCpu;
         _scorer = new Lazy<DaClipOnnxScorer>(CreateScorer, LazyThreadSafetyMode.ExecutionAndPublication);
+        _guard = new InFlightGuard(this);
     }
 
     /// <summary>Side S of the model input and of the anomaly map.</summary>
@@ -93,7 +96,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <summary>The ONNX model this transformer runs (with its current threshold), e.g. to score it elsewhere.</summary>
     public byte[] GetOnnxModel()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var lease = _guard.Enter();
         return _file.ReadAllBytes();
     }
 
@@ -108,22 +111,24 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
+        using var lease = _guard.Enter();
         CheckInput(inputSchema);
-        return ((ITransformer)Chain).GetRowToRowMapper(inputSchema);
+        return new GuardedRowToRowMapper(((ITransformer)Chain).GetRowToRowMapper(inputSchema), _guard);
     }
 
     /// <inheritdoc />
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        using var lease = _guard.Enter();
         CheckInput(input.Schema);
-        return Chain.Transform(input);
+        return new GuardedDataView(Chain.Transform(input), _guard);
     }
 
     /// <summary>Saves the chain (what <c>mlContext.Model.Save</c> calls).</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var lease = _guard.Enter();
         ((ICanSaveModel)Chain).Save(ctx);
     }
 
@@ -134,7 +139,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     public void Save(string path, DataViewSchema? inputSchema = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var lease = _guard.Enter();
         AtomicFile.Write(path, stream => _ml.Model.Save(this, inputSchema ?? DaClipChainBuilder.InputSchema(_spec), stream));
     }
 
@@ -150,6 +155,34 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new DaClipFileFormatException(path, $"model file not found (full path '{Path.GetFullPath(path)}').");
         Scoring.OnnxRuntimeNative.EnsureLoaded();
+        try
+        {
+            return LoadZip(mlContext, path, out inputSchema);
+        }
+        catch (Exception e) when (IsDamagedModel(e))
+        {
+            var cause = e;
+            while (cause.InnerException is not null && cause is InvalidOperationException or System.Reflection.TargetInvocationException) cause = cause.InnerException;
+            throw new DaClipFileFormatException(path,
+                $"is damaged or is not an ML.NET model zip saved by DaClip.MLNet ({cause.GetType().Name}: {cause.Message.Split('\n')[0].Trim()}). " +
+                "Copy the model again from where it was saved, or save it again with DaClipTransformer.Save (daclip train writes it).", e);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="e"/>, thrown while reading a model zip, means the file's content is bad (ML.NET and the zip
+    /// reader signal that with many exception types) rather than a failing disk, a refused access or a cancellation.
+    /// </summary>
+    private static bool IsDamagedModel(Exception e) => e switch
+    {
+        DaClipException or OperationCanceledException or OutOfMemoryException or UnauthorizedAccessException => false,
+        EndOfStreamException => true,
+        IOException => false,
+        _ => true,
+    };
+
+    private static DaClipTransformer LoadZip(MLContext mlContext, string path, out DataViewSchema inputSchema)
+    {
         (string Entry, byte[] Bytes, DaClipOnnxModel Model) found;
         using (var zip = File.OpenRead(path))
         {
@@ -212,6 +245,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        using var lease = _guard.Enter();
         CheckInput(data.Schema);
         var scorer = _scorer.Value;
         var column = data.Schema[ImageColumnName];
@@ -276,7 +310,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// </summary>
     public DaClipTransformer WithThreshold(float threshold)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var lease = _guard.Enter();
         if (!float.IsFinite(threshold)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite.");
         var model = DaClipOnnxModel.Parse(_file.ReadAllBytes(), "<DaClipTransformer model>");
         model.SetThreshold(threshold);
@@ -316,11 +350,13 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         return WithThreshold(t);
     }
 
-    /// <summary>Releases the ONNX Runtime sessions (when it owns its chain) and deletes the temporary model copy.</summary>
+    /// <summary>
+    /// Releases the ONNX Runtime sessions (when it owns its chain) and deletes the temporary model copy, once the calls
+    /// already running on other threads have finished; later calls throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (!_guard.Close()) return;
         if (_scorer.IsValueCreated) _scorer.Value.Dispose();
         if (_ownsChain) Chain.Dispose();
         _file.Dispose();
@@ -379,7 +415,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
 
     private DaClipTransformer Rewrap(MLContext ml)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var lease = _guard.Enter();
         return new DaClipTransformer(ml, new DaClipLog(ml), Chain, ownsChain: false, new OwnedModelFile(_file.ReadAllBytes(), ml.TempFilePath),
             _spec, ModelMetadata, _gpuDeviceId, _fallbackToCpu);
     }
@@ -399,7 +435,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     private void CheckInput(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_guard.IsClosed, this);
         var kind = DaClipColumns.ImageKind(inputSchema, ImageColumnName);
         if (kind != ImageKind)
             throw new DaClipSchemaException("image", ImageColumnName, DaClipColumns.Describe(ImageKind) + " (the form it was fitted with)",

@@ -12,13 +12,14 @@ namespace DaClip.MLNet.Scoring;
 /// <see cref="ImagePreprocessor"/> (the path training uses), runs them in batches, and returns one
 /// <see cref="DaClipPrediction"/> per image. Checks at load time that the model carries the DA-CLIP contract
 /// (<see cref="DaClipModelMetadata"/>, <see cref="DaClipModelTensors"/>). Safe to call from several threads at once
-/// (ONNX Runtime sessions run concurrently); dispose it when done, not while calls are running.
+/// (ONNX Runtime sessions run concurrently). <see cref="Dispose"/> may be called while other threads score: it refuses
+/// new calls (<see cref="ObjectDisposedException"/>) and waits for the running ones to finish before it releases the session.
 /// </summary>
 public sealed class DaClipOnnxScorer : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly DaClipScorerOptions _options;
-    private volatile bool _disposed;
+    private readonly InFlightGuard _guard;
 
     /// <summary>Loads the model file at <paramref name="modelPath"/> (with its <c>.data</c> side file when it has one).</summary>
     /// <exception cref="DaClipFileFormatException">Missing file, not an ONNX model, or not a DA-CLIP model.</exception>
@@ -34,6 +35,7 @@ public sealed class DaClipOnnxScorer : IDisposable
 
     private DaClipOnnxScorer(string? path, byte[]? bytes, string name, DaClipScorerOptions? options)
     {
+        _guard = new InFlightGuard(this);
         _options = options ?? new DaClipScorerOptions();
         if (_options.MaxDecodeParallelism <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.MaxDecodeParallelism, "MaxDecodeParallelism must be positive.");
         ModelSource = name;
@@ -108,25 +110,26 @@ public sealed class DaClipOnnxScorer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (pixels.Length != (long)count * Preprocessor.TensorLength)
             throw new ArgumentException($"{count} images of 3 x {ImageSize} x {ImageSize} need {(long)count * Preprocessor.TensorLength} floats; got {pixels.Length}.", nameof(pixels));
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var lease = _guard.Enter();
         using var input = AllocateInput(count);
         pixels.CopyTo(input.GetTensorMutableDataAsSpan<float>());
         return Run(input, count, Enumerable.Range(0, count).Select(Index).ToArray());
     }
 
-    /// <summary>Releases the ONNX Runtime session.</summary>
+    /// <summary>
+    /// Releases the ONNX Runtime session once the calls already running have finished; calls made after this one has
+    /// started throw <see cref="ObjectDisposedException"/>. Safe to call more than once and from several threads.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        _session.Dispose();
+        if (_guard.Close()) _session.Dispose();
     }
 
     private IReadOnlyList<DaClipPrediction> ScoreBatched<T>(IReadOnlyList<T> items, int batchSize, Func<T, int, RgbImage> decode,
         Func<T, int, string> describe)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var lease = _guard.Enter();
         var results = new List<DaClipPrediction>(items.Count);
         int len = Preprocessor.TensorLength;
         for (int start = 0; start < items.Count; start += batchSize)
