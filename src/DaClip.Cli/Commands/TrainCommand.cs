@@ -65,12 +65,17 @@ internal static class TrainCommand
             Description = "libtorch CPU threads (default: 1 for the tiny backbone, libtorch's default — one per core — otherwise).",
         };
         var allowMissingMasks = DatasetInput.AllowMissingMasksOption();
+        var force = new Option<bool>("--force")
+        {
+            Description = "Replace the file at the checkpoint path even when it is an unfinished run's checkpoint (e.g. stopped by Ctrl+C) or not a DA-CLIP checkpoint; " +
+                "without it such a file is kept and train stops before any work.",
+        };
         var json = CliOptions.Json("the files written and the training summary as JSON");
 
         var command = new Command("train",
             "Train DA-CLIP on an auxiliary dataset (its test split, with masks, as in the paper) and save the ML.NET model zip, " +
             "the training checkpoint and a training record beside it. Example: daclip train --data mvtec:/data/mvtec --backbone ViT-L/14@336px --out mvtec.zip");
-        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, json })
+        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, force, json })
             command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
@@ -93,6 +98,7 @@ internal static class TrainCommand
                     FeatureCache = Enum.Parse<FeatureCacheMode>(parse.GetValue(featureCache)!, ignoreCase: true),
                     Threads = parse.GetValue(threads),
                     AllowMissingMasks = parse.GetValue(allowMissingMasks),
+                    Force = parse.GetValue(force),
                 };
                 var outcome = TrainingRun.Run(settings, error, asJson, cancellation);
                 Print(outcome, parse.InvocationConfiguration.Output, asJson);
