@@ -1,6 +1,6 @@
+using DaClip.MLNet.Tests.Imaging;
 using DaClip.MLNet.Tests.Infrastructure;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-using SkiaSharp;
 
 namespace DaClip.MLNet.Tests.Reliability;
 
@@ -38,12 +38,10 @@ public sealed class PredictCtrlCTests
 
     private static byte[] Gradient(int size)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        for (int y = 0; y < size; y++)
-            for (int x = 0; x < size; x++)
-                bitmap.SetPixel(x, y, new SKColor((byte)(x * 255 / size), (byte)(y * 255 / size), 128));
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 90);
-        return data.ToArray();
+        var samples = new int[3 * size * size];
+        for (int y = 0, o = 0; y < size; y++)
+            for (int x = 0; x < size; x++, o += 3)
+                (samples[o], samples[o + 1], samples[o + 2]) = (x * 255 / size, y * 255 / size, 128);
+        return TestImageFiles.Png(size, size, colorType: 2, depth: 8, samples);
     }
 }
