@@ -29,7 +29,7 @@ public sealed class PixelLimitTests
     {
         using var dir = new TempDir("r7");
         var path = dir.File("bomb16.png");
-        File.WriteAllBytes(path, Png(16384, 16384, bitDepth: 16, colorType: 0, idat: Zlib([0, 0, 0])));
+        File.WriteAllBytes(path, Png(16384, 16384, bitDepth: 16, colorType: 6, idat: Zlib([0, 0, 0])));
         Assert.IsTrue(new FileInfo(path).Length < 80);
 
         var e = Assert.ThrowsExactly<ImageInputException>(() => ImageDecoder.Decode(path));
