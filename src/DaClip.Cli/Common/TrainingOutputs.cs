@@ -20,7 +20,9 @@ internal static class TrainingOutputs
         foreach (var (option, path) in outputs) OutputPathGuard.RequireWritableFile(option, path);
         for (int i = 0; i < outputs.Length; i++)
             for (int j = i + 1; j < outputs.Length; j++)
-                OutputPathGuard.RefuseInputs(outputs[j].Item1, outputs[j].Item2, [new GuardedInput(outputs[i].Item1, outputs[i].Item2)]);
+                if (ResolvedPaths.Comparer.Equals(ResolvedPaths.Resolve(outputs[i].Item2), ResolvedPaths.Resolve(outputs[j].Item2)))
+                    throw new CliUsageException($"{outputs[j].Item1} {outputs[j].Item2} and {outputs[i].Item1} {outputs[i].Item2} are the same file: " +
+                        "give each its own path (the checkpoint defaults to <out stem>.checkpoint.safetensors).");
         if (!s.Force) RefuseUnfinishedCheckpoint(checkpointPath);
 
         var inputs = new List<GuardedInput>();

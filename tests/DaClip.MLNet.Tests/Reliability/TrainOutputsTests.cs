@@ -58,6 +58,23 @@ public sealed class TrainOutputsTests
     }
 
     [TestMethod]
+    public void Outputs_onto_a_training_image_or_onto_each_other_are_refused()
+    {
+        using var dir = new TempDir("r8");
+        var image = Directory.EnumerateFiles(_data, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var before = File.ReadAllBytes(image);
+
+        var (exit, _, err) = CliRunner.Run(Train(dir.File("m.zip"), "--epochs", "1", "--force", "--checkpoint", image));
+        var (same, _, sameErr) = CliRunner.Run(Train(dir.File("m.zip"), "--epochs", "1", "--checkpoint", dir.File("m.zip")));
+
+        Assert.AreEqual(2, exit, err);
+        StringAssert.Contains(err, $"--checkpoint {image} is a file of the training data");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(image));
+        Assert.AreEqual(2, same, sameErr);
+        StringAssert.Contains(sameErr, "are the same file");
+    }
+
+    [TestMethod]
     public void A_file_at_the_checkpoint_path_that_is_not_a_finished_checkpoint_is_kept_unless_force()
     {
         using var dir = new TempDir("r8");
