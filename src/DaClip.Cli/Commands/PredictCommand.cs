@@ -94,19 +94,25 @@ internal static class PredictCommand
     }
 
     /// <summary>
-    /// Before any scoring: the heatmap folder can be written, is not inside a folder argument (a rerun would score the
-    /// overlays), and no overlay would replace an input image or the model.
+    /// Before any scoring: the heatmap folder can be written, neither it nor any overlay is inside a folder argument (a
+    /// rerun would score the overlays), and no overlay would replace an input image or the model.
     /// </summary>
     private static void CheckHeatmapFolder(string heatmaps, string modelPath, string[] arguments, IReadOnlyList<ImageInput> images)
     {
         OutputPathGuard.RequireWritableFolder("--heatmaps", heatmaps);
-        OutputPathGuard.RefuseInsideInputs("--heatmaps", heatmaps, arguments.Where(Directory.Exists).Select(a => new GuardedInput("folder", a)));
+        var folders = arguments.Where(Directory.Exists).Select(a => new GuardedInput("folder", a)).ToList();
+        OutputPathGuard.RefuseInsideInputs("--heatmaps", heatmaps, folders);
         var inputs = images.Select(i => new GuardedInput("image", i.Path)).Append(new GuardedInput("--model", modelPath)).ToList();
         var resolvedInputs = new HashSet<string>(inputs.Select(i => ResolvedPaths.Resolve(i.Path)), ResolvedPaths.Comparer);
+        var resolvedFolders = folders.Select(f => ResolvedPaths.Resolve(f.Path)).ToList();
         foreach (var image in images)
         {
             var overlay = Path.Combine(heatmaps, image.Name + ".png");
-            if (resolvedInputs.Contains(ResolvedPaths.Resolve(overlay))) OutputPathGuard.RefuseInputs($"--heatmaps {heatmaps}: the overlay", overlay, inputs);
+            var resolved = ResolvedPaths.Resolve(overlay);
+            if (resolvedInputs.Contains(resolved)) OutputPathGuard.RefuseInputs($"--heatmaps {heatmaps}: the overlay", overlay, inputs);
+            if (resolvedFolders.FindIndex(f => ResolvedPaths.IsSameOrInside(resolved, f)) is var i and >= 0)
+                throw new CliUsageException($"--heatmaps {heatmaps}: the overlay {overlay} would be written inside the input folder {folders[i].Path}, " +
+                    "where a rerun would score it as an image. Choose a heatmap folder outside the input folders.");
         }
     }
 

@@ -15,7 +15,11 @@ internal sealed class CliProcess : IDisposable
 
     public CliProcess(params string[] args)
     {
-        var start = new ProcessStartInfo(ChildProcess.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // A process started in the background by a shell (`cmd &`, nohup) inherits SIGINT as ignored, and so would the
+        // child; env --default-signal (GNU coreutils 8.31+) gives it the default disposition, as in a terminal.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add(ChildProcess.Dotnet);
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "daclip.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);

@@ -57,6 +57,22 @@ public sealed class PredictHeatmapsOntoInputsTests
     }
 
     [TestMethod]
+    public void Heatmaps_whose_overlays_would_land_in_an_input_folder_are_refused()
+    {
+        using var dir = new TempDir("r1");
+        var model = ReliabilityFiles.ModelZip(dir.File("m.zip"));
+        var folder = dir.File("photos");
+        File.WriteAllBytes(Path.Combine(folder, "a.jpg"), File.ReadAllBytes(ReliabilityFiles.Png(Path.Combine(folder, "a.png"))));
+        File.Delete(Path.Combine(folder, "a.png"));
+
+        var (exit, _, err) = CliRunner.Run("predict", "--model", model, folder, "--heatmaps", dir.Path);
+
+        Assert.AreEqual(2, exit, err);
+        StringAssert.Contains(err, $"the overlay {Path.Combine(dir.Path, "photos", "a.png")} would be written inside the input folder {folder}");
+        CollectionAssert.AreEqual(new[] { Path.Combine(folder, "a.jpg") }, Directory.GetFiles(folder));
+    }
+
+    [TestMethod]
     public void Heatmaps_elsewhere_are_written()
     {
         using var dir = new TempDir("r1");
