@@ -88,6 +88,7 @@ internal static class DemoCommand
             Epochs = epochs,
             ImageSize = size,
             Seed = seed,
+            Force = true, // the demo's folder is its own (CheckFolder): a rerun replaces an interrupted demo
         }, error, json, cancellation, describe: false);
 
         Step("Scoring the held-out categories zero-shot, evaluating and writing the report.");

@@ -56,16 +56,28 @@ internal static class ExportCommand
         onnxPath = Path.GetFullPath(onnxPath);
         if (!File.Exists(modelPath))
             throw new CliUsageException($"--model {modelPath}: no such file. Give a model zip written by `daclip train`.");
-        if (Directory.Exists(onnxPath)) throw new CliUsageException($"--onnx {onnxPath} is a folder: give the path of the .onnx file to write.");
+        OutputPathGuard.RequireWritableFile("--onnx", onnxPath);
+        var inputs = new List<GuardedInput> { new("--model", modelPath) };
+        (BackboneSource Backbone, string Checkpoint)? sources = null;
+        if (fp16)
+        {
+            sources = Fp16Sources(modelPath, checkpoint, backbone, vocab);
+            inputs.Add(new("--checkpoint", sources.Value.Checkpoint));
+            if (!sources.Value.Backbone.IsTiny) inputs.Add(new("--backbone", sources.Value.Backbone.Backbone));
+            if (sources.Value.Backbone.VocabPath is { } vocabPath) inputs.Add(new("--vocab", vocabPath));
+            inputs.Add(new("training record", ModelFiles.TrainingRecord(modelPath)));
+            OutputPathGuard.RefuseInputs("--onnx", onnxPath + ".data", inputs);
+        }
+        OutputPathGuard.RefuseInputs("--onnx", onnxPath, inputs);
         using var transformer = DaClipTransformer.Load(new MLContext(), modelPath);
         string? usedCheckpoint = null, usedBackbone = null;
-        if (!fp16)
+        if (sources is not { } fp16Sources)
         {
             AtomicFile.WriteAllBytes(onnxPath, transformer.GetOnnxModel());
         }
         else
         {
-            var (source, checkpointPath) = Fp16Sources(modelPath, checkpoint, backbone, vocab);
+            var (source, checkpointPath) = fp16Sources;
             if (!json) error.WriteLine($"Rebuilding the network from {source.Backbone} and {checkpointPath} ...");
             using var rebuild = NetworkRebuild.Load(transformer, source, checkpointPath);
             DaClipOnnxExporter.Export(rebuild.Network, onnxPath, new DaClipExportOptions { Precision = OnnxPrecision.Float16, Threshold = transformer.Threshold, Fit = transformer.Fit });

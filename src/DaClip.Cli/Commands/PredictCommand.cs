@@ -4,6 +4,7 @@ using System.Text.Json;
 using DaClip.Cli.Common;
 using DaClip.MLNet;
 using DaClip.MLNet.Imaging;
+using DaClip.MLNet.IO;
 using DaClip.MLNet.Reporting;
 using Microsoft.ML;
 
@@ -56,12 +57,16 @@ internal static class PredictCommand
         var batchSize = CliOptions.ScoringBatchSize();
         var device = CliOptions.Device("ONNX Runtime device for scoring.");
         var json = CliOptions.Json("one JSON object per image (JSON lines) instead of the table");
+        var followLinks = new Option<bool>("--follow-links")
+        {
+            Description = "Follow links to folders inside folder arguments (each real folder is searched once, so link loops end). By default they are skipped.",
+        };
 
         var command = new Command("predict",
             "Score images with a trained model: anomaly score and verdict per image (table, or JSON lines with --json), and heatmap overlays with --heatmaps. " +
             "Example: daclip predict --model mvtec.zip photos/ --heatmaps heatmaps/");
         command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { model, heatmaps, threshold, batchSize, device, json, data, shard, outFolder, maps, classes, allowMissingMasks, CliOptions.Config() })
+        foreach (var o in new Option[] { model, heatmaps, threshold, batchSize, device, json, data, shard, outFolder, maps, classes, allowMissingMasks, followLinks, CliOptions.Config() })
             command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
@@ -94,20 +99,21 @@ internal static class PredictCommand
                 foreach (var o in new Option[] { shard, outFolder, maps })
                     if (parse.GetResult(o) is { Implicit: false }) throw new CliUsageException($"{o.Name} needs --data kind:root (it applies to scoring a dataset into a predictions folder).");
                 return Run(parse.GetValue(model)!, images, parse.GetValue(heatmaps), parse.GetValue(threshold),
-                    parse.GetValue(batchSize), parse.GetValue(device)!, parse.GetValue(json), parse.InvocationConfiguration.Output, error, cancellation);
+                    parse.GetValue(batchSize), parse.GetValue(device)!, parse.GetValue(json), parse.GetValue(followLinks), parse.InvocationConfiguration.Output, error, cancellation);
             });
         });
         return command;
     }
 
-    private static int Run(string modelPath, string[] arguments, string? heatmaps, float? threshold, int batchSize, string device, bool json,
+    private static int Run(string modelPath, string[] arguments, string? heatmaps, float? threshold, int batchSize, string device, bool json, bool followLinks,
         TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         if (!File.Exists(modelPath))
             throw new CliUsageException($"--model {modelPath}: no such file ({Path.GetFullPath(modelPath)}). Give a model zip written by `daclip train`.");
         if (heatmaps is not null && File.Exists(heatmaps))
             throw new CliUsageException($"--heatmaps {heatmaps} is a file: give a folder for the overlay images.");
-        var images = ImageInputs.Expand(arguments);
+        var images = ImageInputs.Expand(arguments, followLinks);
+        if (heatmaps is not null) CheckHeatmapFolder(heatmaps, modelPath, arguments, images);
         var ml = new MLContext { GpuDeviceId = CliOptions.GpuOrdinal(device), FallbackToCpu = false };
         using var transformer = DaClipTransformer.Load(ml, modelPath);
         float cut = threshold ?? transformer.Threshold;
@@ -116,6 +122,7 @@ internal static class PredictCommand
         var rows = new List<(ImageInput Image, float Score, bool Anomalous, string? Heatmap)>();
         foreach (var (index, p) in ChunkedScoring.Score(ml, transformer, images.Select(i => i.Path).ToList(), batchSize, bar, cancellation))
         {
+            cancellation.ThrowIfCancellationRequested();
             var image = images[index];
             bool anomalous = threshold is null ? p.PredictedLabel : p.Score > cut;
             string? heatmap = null;
@@ -135,6 +142,29 @@ internal static class PredictCommand
         }
         if (!json) PrintTable(rows, cut, threshold is null, heatmaps, output);
         return 0;
+    }
+
+    /// <summary>
+    /// Before any scoring: the heatmap folder can be written, neither it nor any overlay is inside a folder argument (a
+    /// rerun would score the overlays), and no overlay would replace an input image or the model.
+    /// </summary>
+    private static void CheckHeatmapFolder(string heatmaps, string modelPath, string[] arguments, IReadOnlyList<ImageInput> images)
+    {
+        OutputPathGuard.RequireWritableFolder("--heatmaps", heatmaps);
+        var folders = arguments.Where(Directory.Exists).Select(a => new GuardedInput("folder", a)).ToList();
+        OutputPathGuard.RefuseInsideInputs("--heatmaps", heatmaps, folders);
+        var inputs = images.Select(i => new GuardedInput("image", i.Path)).Append(new GuardedInput("--model", modelPath)).ToList();
+        var resolvedInputs = new HashSet<string>(inputs.Select(i => ResolvedPaths.Resolve(i.Path)), ResolvedPaths.Comparer);
+        var resolvedFolders = folders.Select(f => ResolvedPaths.Resolve(f.Path)).ToList();
+        foreach (var image in images)
+        {
+            var overlay = Path.Combine(heatmaps, image.Name + ".png");
+            var resolved = ResolvedPaths.Resolve(overlay);
+            if (resolvedInputs.Contains(resolved)) OutputPathGuard.RefuseInputs($"--heatmaps {heatmaps}: the overlay", overlay, inputs);
+            if (resolvedFolders.FindIndex(f => ResolvedPaths.IsSameOrInside(resolved, f)) is var i and >= 0)
+                throw new CliUsageException($"--heatmaps {heatmaps}: the overlay {overlay} would be written inside the input folder {folders[i].Path}, " +
+                    "where a rerun would score it as an image. Choose a heatmap folder outside the input folders.");
+        }
     }
 
     private static void PrintTable(List<(ImageInput Image, float Score, bool Anomalous, string? Heatmap)> rows, float cut, bool modelThreshold, string? heatmaps, TextWriter output)

@@ -66,6 +66,11 @@ internal static class TrainCommand
         };
         var allowMissingMasks = DatasetInput.AllowMissingMasksOption();
         var resizeMasks = MaskSizeCheck.ResizeMasksOption();
+        var force = new Option<bool>("--force")
+        {
+            Description = "Replace the file at the checkpoint path even when it is an unfinished run's checkpoint (e.g. stopped by Ctrl+C) or not a DA-CLIP checkpoint; " +
+                "without it such a file is kept and train stops before any work.",
+        };
         var json = CliOptions.Json("the files written and the training summary as JSON");
         var resume = new Option<bool>("--resume")
         {
@@ -77,7 +82,7 @@ internal static class TrainCommand
         var command = new Command("train",
             "Train DA-CLIP on an auxiliary dataset (its test split, with masks, as in the paper) and save the ML.NET model zip, " +
             "the training checkpoint and a training record beside it. Example: daclip train --data mvtec:/data/mvtec --backbone ViT-L/14@336px --out mvtec.zip");
-        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, resizeMasks, json, resume, CliOptions.Config() })
+        foreach (var o in new Option[] { data, classes, backbone, vocab, output, epochs, batchSize, imageSize, seed, device, checkpoint, featureCache, threads, allowMissingMasks, resizeMasks, force, json, resume, CliOptions.Config() })
             command.Options.Add(o);
         foreach (var o in networkFlags.All) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
@@ -106,6 +111,7 @@ internal static class TrainCommand
                     AdamBetas = networkFlags.AdamBetas(parse),
                     Resume = parse.GetValue(resume),
                     ResizeMasks = parse.GetValue(resizeMasks),
+                    Force = parse.GetValue(force),
                 };
                 var outcome = TrainingRun.Run(settings, error, asJson, cancellation);
                 Print(outcome, parse.InvocationConfiguration.Output, asJson);

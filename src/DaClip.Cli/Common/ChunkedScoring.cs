@@ -5,26 +5,29 @@ using Microsoft.ML;
 namespace DaClip.Cli.Common;
 
 /// <summary>
-/// Scores image files with <see cref="DaClipTransformer.ScoreBatch"/> a chunk at a time, so that only one chunk's anomaly
-/// maps are in memory and progress can be shown between chunks.
+/// Scores image files with <see cref="DaClipTransformer.ScoreBatch"/> one batch at a time, so that only one batch's anomaly
+/// maps are in memory, results and progress come as each batch is scored, and cancellation (Ctrl+C) stops before the
+/// next image and ends a model run in progress.
 /// </summary>
 internal static class ChunkedScoring
 {
-    /// <summary>Images per chunk (rounded up to whole batches).</summary>
-    private const int ChunkImages = 64;
-
     /// <summary>The predictions of <paramref name="paths"/>, in order, with their index.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
     public static IEnumerable<(int Index, DaClipPrediction Prediction)> Score(MLContext ml, DaClipTransformer model, IReadOnlyList<string> paths,
         int batchSize, ConsoleProgressBar? bar, CancellationToken cancellation)
     {
-        int chunk = (ChunkImages + batchSize - 1) / batchSize * batchSize;
+        int chunk = batchSize;
         bar?.Update(0, paths.Count);
         for (int start = 0; start < paths.Count; start += chunk)
         {
             cancellation.ThrowIfCancellationRequested();
             int count = Math.Min(chunk, paths.Count - start);
-            var predictions = model.ScoreBatch(ImageColumnView.Create(ml, model, paths.Skip(start).Take(count)), batchSize);
-            for (int i = 0; i < count; i++) yield return (start + i, predictions[i]);
+            var predictions = model.ScoreBatch(ImageColumnView.Create(ml, model, paths.Skip(start).Take(count)), batchSize, cancellation);
+            for (int i = 0; i < count; i++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                yield return (start + i, predictions[i]);
+            }
             bar?.Update(start + count, paths.Count);
         }
         bar?.Finish();

@@ -72,7 +72,13 @@ internal static class EvaluationRun
         if (!File.Exists(modelPath))
             throw new CliUsageException($"--model {s.ModelPath}: no such file ({modelPath}). Give a model zip written by `daclip train` (or DaClipTransformer.Save).");
         var report = s.ReportFolder is null ? null : Path.GetFullPath(s.ReportFolder);
-        if (report is not null) CheckReportFolder(report);
+        if (report is not null)
+        {
+            CheckReportFolder(report);
+            OutputPathGuard.RequireWritableFolder("--report", report);
+            OutputPathGuard.RefuseHoldingInputs("--report", report, [new("--model", modelPath), new("--data", s.Data.Root)]);
+            OutputPathGuard.RefuseInsideInputs("--report", report, [new("--data", s.Data.Root)]);
+        }
 
         var ml = new MLContext { GpuDeviceId = CliOptions.GpuOrdinal(s.Device), FallbackToCpu = false };
         using var model = DaClipTransformer.Load(ml, modelPath);

@@ -30,6 +30,9 @@ internal sealed record TrainingSettings
     public (double Beta1, double Beta2) AdamBetas { get; init; } = (0.5, 0.999);
     /// <summary>Continue from the checkpoint at <see cref="CheckpointPath"/> (default: beside the model).</summary>
     public bool Resume { get; init; }
+
+    /// <summary>Replace a checkpoint left by an unfinished run (or a file that is not a finished DA-CLIP checkpoint) at the checkpoint path.</summary>
+    public bool Force { get; init; }
 }
 
 /// <summary>What <see cref="TrainingRun"/> wrote.</summary>
@@ -52,9 +55,8 @@ internal static class TrainingRun
         var modelPath = Path.GetFullPath(s.ModelPath);
         if (Directory.Exists(modelPath)) throw new CliUsageException($"--out {s.ModelPath} is a folder: give the path of the model zip to write, e.g. {Path.Combine(s.ModelPath, "model.zip")}.");
         var checkpointPath = Path.GetFullPath(s.CheckpointPath ?? ModelFiles.Checkpoint(modelPath));
-        if (checkpointPath == modelPath) throw new CliUsageException("--checkpoint and --out name the same file: give the checkpoint its own path (default <out stem>.checkpoint.safetensors).");
-
-        var dataset = DatasetInput.ReadTestSplit(s.Data, s.Classes, s.AllowMissingMasks);
+        var recordPath = ModelFiles.TrainingRecord(modelPath);
+        var dataset = TrainingOutputs.Check(s, modelPath, checkpointPath, recordPath);
         MaskSizeCheck.Check(dataset, s.ResizeMasks, error);
         int masks = dataset.Samples.Count(x => x.MaskPath is not null);
         if (describe && !json)
@@ -123,7 +125,6 @@ internal static class TrainingRun
             FinalLoss = progress.LastEpochLoss,
             CreatedAt = DateTimeOffset.UtcNow,
         };
-        var recordPath = ModelFiles.TrainingRecord(modelPath);
         record.Write(recordPath);
         return new TrainingOutcome(modelPath, checkpointPath, recordPath, record, threshold, clock.Elapsed);
     }

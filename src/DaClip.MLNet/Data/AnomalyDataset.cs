@@ -1,3 +1,4 @@
+using DaClip.MLNet.IO;
 using Microsoft.ML;
 
 namespace DaClip.MLNet.Data;
@@ -5,7 +6,10 @@ namespace DaClip.MLNet.Data;
 /// <summary>The images of one split of a dataset, in a fixed order (class, then image path, ordinal).</summary>
 public sealed class AnomalyDataset
 {
-    /// <summary>Creates the dataset from <paramref name="samples"/>, sorted by class and image path.</summary>
+    /// <summary>
+    /// Creates the dataset from <paramref name="samples"/>, sorted by class and image path. An image file reached twice
+    /// (the same real file after resolving symbolic links) is kept once, under the first of its paths in that order.
+    /// </summary>
     public AnomalyDataset(DatasetKind kind, string root, DatasetSplit split, IEnumerable<AnomalySample> samples)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -16,6 +20,7 @@ public sealed class AnomalyDataset
         Samples = samples
             .OrderBy(s => s.Class, StringComparer.Ordinal)
             .ThenBy(s => s.ImagePath, StringComparer.Ordinal)
+            .DistinctBy(s => ResolvedPaths.Resolve(s.ImagePath), ResolvedPaths.Comparer)
             .ToList();
         Classes = Samples.Select(s => s.Class).Distinct(StringComparer.Ordinal).ToList();
         AnomalousCount = Samples.Count(s => s.Label);

@@ -1,3 +1,5 @@
+using DaClip.MLNet.IO;
+
 namespace DaClip.MLNet.Data;
 
 /// <summary>File-system helpers shared by the readers: image listing, case-tolerant folder lookup, root checks.</summary>
@@ -18,12 +20,20 @@ internal static class DatasetFiles
     public static List<string> Images(string dir) =>
         Directory.EnumerateFiles(dir).Where(IsImage).OrderBy(f => f, StringComparer.Ordinal).ToList();
 
-    /// <summary>The visible sub-folders of <paramref name="dir"/>, ordinal order.</summary>
-    public static List<string> SubDirectories(string dir) =>
-        Directory.EnumerateDirectories(dir)
+    /// <summary>
+    /// The visible sub-folders of <paramref name="dir"/>, ordinal order. A link to a folder is kept (datasets are often
+    /// assembled from links, and the readers never search recursively) unless it leads back to <paramref name="dir"/> or a
+    /// folder above it, which would be a loop.
+    /// </summary>
+    public static List<string> SubDirectories(string dir)
+    {
+        var real = ResolvedPaths.Resolve(dir);
+        return Directory.EnumerateDirectories(dir)
             .Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .Where(d => !ResolvedPaths.IsDirectoryLink(d) || !ResolvedPaths.IsSameOrInside(real, ResolvedPaths.Resolve(d)))
             .OrderBy(d => d, StringComparer.Ordinal)
             .ToList();
+    }
 
     /// <summary>The sub-folder of <paramref name="dir"/> named <paramref name="name"/> (exact spelling first, then any letter case), or null.</summary>
     public static string? FindDirectory(string dir, string name) => Find(dir, name, Directory.Exists, Directory.EnumerateDirectories);

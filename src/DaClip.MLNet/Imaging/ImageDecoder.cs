@@ -10,8 +10,10 @@ namespace DaClip.MLNet.Imaging;
 /// <remarks>
 /// <list type="bullet">
 /// <item>Formats: whatever SkiaSharp decodes (PNG, JPEG, BMP, GIF (first frame), WebP, ICO, WBMP); 16-bit PNG through
-/// this library's own decoder at full 16-bit precision. TIFF and DICOM are not supported (convert to PNG; 16-bit PNG
-/// keeps 16-bit data).</item>
+/// this library's own decoder at full 16-bit precision; TIFF (first page, any compression LibTiff.Net reads) through
+/// LibTiff.Net at 8 bits per sample. DICOM is not supported (convert to PNG; 16-bit PNG keeps 16-bit data).</item>
+/// <item>Every decoder checks the size a file declares against <see cref="ImageLimits.MaxPixels"/> before it allocates
+/// for the pixels.</item>
 /// <item>Grey and palette images become R = G = B / the palette colours.</item>
 /// <item>Transparency is composited on black (colour times alpha), the same result as ML.NET's <see cref="MLImage"/>,
 /// which stores premultiplied colour.</item>
@@ -48,6 +50,7 @@ public static class ImageDecoder
     {
         if (encoded.IsEmpty) throw new ImageInputException(source, "the image is empty (0 bytes). Re-export or re-download it.");
         if (Png16Decoder.Is16BitPng(encoded)) return Png16Decoder.Decode(encoded, source);
+        if (TiffDecoder.IsTiff(encoded)) return TiffDecoder.Decode(encoded, source);
         if (NamedUnsupportedFormat(encoded) is { } format)
             throw new ImageInputException(source, $"{format} images are not supported (SkiaSharp cannot decode them). Convert to PNG; a 16-bit PNG keeps 16-bit data.");
 
@@ -57,12 +60,11 @@ public static class ImageDecoder
         if (codec == null)
         {
             throw new ImageInputException(source, created == SKCodecResult.Unimplemented
-                ? "not a recognised image format (expected PNG, JPEG, BMP, GIF, WebP or ICO). Check that the file really is an image."
+                ? "not a recognised image format (expected PNG, JPEG, BMP, GIF, WebP, ICO or TIFF). Check that the file really is an image."
                 : $"the image data is corrupt or truncated (decoder: {created}). Re-export the image, or check that the file was copied completely.");
         }
+        ImageLimits.CheckDeclaredSize(codec.Info.Width, codec.Info.Height, source);
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        if ((long)info.Width * info.Height > 1L << 28)
-            throw new ImageInputException(source, $"image of {info.Width} x {info.Height} pixels is too large to decode (limit 268 million pixels).");
         using var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
@@ -125,7 +127,6 @@ public static class ImageDecoder
 
     private static string? NamedUnsupportedFormat(ReadOnlySpan<byte> data)
     {
-        if (data.Length >= 4 && (data[..4].SequenceEqual("II*\0"u8) || data[..4].SequenceEqual("MM\0*"u8))) return "TIFF";
         if (data.Length >= 132 && data.Slice(128, 4).SequenceEqual("DICM"u8)) return "DICOM";
         return null;
     }

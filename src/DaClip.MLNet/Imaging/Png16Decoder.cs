@@ -49,10 +49,9 @@ internal static class Png16Decoder
                 height = BinaryPrimitives.ReadInt32BigEndian(body[4..]);
                 colorType = body[9];
                 interlace = body[12];
-                if (width <= 0 || height <= 0) throw Corrupt(source, $"invalid size {width} x {height}");
+                ImageLimits.CheckDeclaredSize(BinaryPrimitives.ReadUInt32BigEndian(body), BinaryPrimitives.ReadUInt32BigEndian(body[4..]), source);
                 if (colorType is not (0 or 2 or 4 or 6)) throw Corrupt(source, $"colour type {colorType} cannot have 16-bit samples");
                 if (body[10] != 0 || body[11] != 0 || interlace > 1) throw Corrupt(source, "unknown compression, filter or interlace method");
-                if ((long)width * height > 1L << 28) throw new ImageInputException(source, $"image of {width} x {height} pixels is too large to decode (limit 268 million pixels).");
             }
             else if (type.SequenceEqual("tRNS"u8))
             {
@@ -76,24 +75,7 @@ internal static class Png16Decoder
             long pw = PassSize(width, x0, dx), ph = PassSize(height, y0, dy);
             if (pw > 0 && ph > 0) rawLength += ph * (1 + pw * bpp);
         }
-        var raw = new byte[rawLength];
-        idat.Position = 0;
-        try
-        {
-            using var z = new ZLibStream(idat, CompressionMode.Decompress);
-            int read = 0;
-            while (read < raw.Length)
-            {
-                int n = z.Read(raw, read, raw.Length - read);
-                if (n == 0) throw Corrupt(source, "the compressed image data ends early (truncated)");
-                read += n;
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            throw Corrupt(source, "the compressed image data is damaged", e);
-        }
-
+        var raw = Inflate(idat, rawLength, source);
         var samples = new ushort[3L * width * height];
         int offset = 0;
         foreach (var (x0, y0, dx, dy) in passes)
@@ -113,6 +95,32 @@ internal static class Png16Decoder
             }
         }
         return new RgbImage(width, height, samples, sourceBitDepth: 16);
+    }
+
+    /// <summary>
+    /// The <paramref name="length"/> bytes the compressed data must hold. The buffer grows with the bytes actually
+    /// decompressed, so a small file that declares a large image fails as truncated without allocating for the declared size.
+    /// </summary>
+    private static byte[] Inflate(MemoryStream idat, long length, string source)
+    {
+        idat.Position = 0;
+        var raw = new MemoryStream((int)Math.Min(length, 1 << 20));
+        try
+        {
+            using var z = new ZLibStream(idat, CompressionMode.Decompress);
+            var chunk = new byte[1 << 16];
+            while (raw.Length < length)
+            {
+                int n = z.Read(chunk, 0, (int)Math.Min(chunk.Length, length - raw.Length));
+                if (n == 0) throw Corrupt(source, "the compressed image data ends early (truncated)");
+                raw.Write(chunk, 0, n);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt(source, "the compressed image data is damaged", e);
+        }
+        return raw.GetBuffer(); // at least length bytes; the rows are read by offset
     }
 
     private static int PassSize(int size, int start, int step) => size > start ? (size - start + step - 1) / step : 0;

@@ -238,10 +238,12 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <summary>
     /// Scores the images of <paramref name="data"/> (its <see cref="ImageColumnName"/>) with ONNX Runtime in batches of
     /// <paramref name="batchSize"/>, outside ML.NET's row-at-a-time path; the numbers are those of <see cref="Transform"/>.
-    /// Results are in row order.
+    /// Results are in row order. Cancelling <paramref name="cancellation"/> stops before the next image and ends a model
+    /// run in progress.
     /// </summary>
     /// <exception cref="ImageInputException">An image cannot be decoded.</exception>
-    public IReadOnlyList<DaClipPrediction> ScoreBatch(IDataView data, int batchSize = 8)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public IReadOnlyList<DaClipPrediction> ScoreBatch(IDataView data, int batchSize = 8, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -260,6 +262,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                     ReadOnlyMemory<char> value = default;
                     while (true)
                     {
+                        cancellation.ThrowIfCancellationRequested();
                         bool more = cursor.MoveNext();
                         if (more)
                         {
@@ -268,7 +271,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                         }
                         if (batch.Count == batchSize || (!more && batch.Count > 0))
                         {
-                            results.AddRange(scorer.Score(batch, batchSize));
+                            results.AddRange(scorer.Score(batch, batchSize, cancellation));
                             batch.Clear();
                         }
                         if (!more) break;
@@ -279,7 +282,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                 {
                     var getter = cursor.GetGetter<VBuffer<byte>>(column);
                     VBuffer<byte> value = default;
-                    results.AddRange(ScoreDecoded(scorer, cursor, batchSize, i =>
+                    results.AddRange(ScoreDecoded(scorer, cursor, batchSize, cancellation, i =>
                     {
                         getter(ref value);
                         var bytes = value.DenseValues().ToArray();
@@ -291,7 +294,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                 {
                     var getter = cursor.GetGetter<MLImage>(column);
                     MLImage value = null!;
-                    results.AddRange(ScoreDecoded(scorer, cursor, batchSize, i =>
+                    results.AddRange(ScoreDecoded(scorer, cursor, batchSize, cancellation, i =>
                     {
                         getter(ref value);
                         var image = ImageDecoder.FromMLImage(value ?? throw new ImageInputException($"row {i}", "the image is missing (null)."), $"row {i}");
@@ -449,12 +452,14 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         return new DaClipOnnxScorer(_file.Path, new DaClipScorerOptions { Provider = provider, GpuDeviceId = _gpuDeviceId ?? 0, Fit = Fit, Log = _log.AsAction() });
     }
 
-    private static IEnumerable<DaClipPrediction> ScoreDecoded(DaClipOnnxScorer scorer, DataViewRowCursor cursor, int batchSize, Func<long, Func<RgbImage>> read)
+    private static IEnumerable<DaClipPrediction> ScoreDecoded(DaClipOnnxScorer scorer, DataViewRowCursor cursor, int batchSize, CancellationToken cancellation,
+        Func<long, Func<RgbImage>> read)
     {
         var pending = new List<Func<RgbImage>>(batchSize);
         long row = 0;
         while (true)
         {
+            cancellation.ThrowIfCancellationRequested();
             bool more = cursor.MoveNext();
             if (more) pending.Add(read(row++));
             if (pending.Count == batchSize || (!more && pending.Count > 0))
@@ -468,7 +473,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                 {
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
                 }
-                foreach (var p in scorer.Score(images, batchSize)) yield return p;
+                foreach (var p in scorer.Score(images, batchSize, cancellation)) yield return p;
                 pending.Clear();
             }
             if (!more) yield break;

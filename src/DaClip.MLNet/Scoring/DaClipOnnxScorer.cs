@@ -78,12 +78,16 @@ public sealed class DaClipOnnxScorer : IDisposable
     /// <exception cref="ImageInputException">The image cannot be decoded.</exception>
     public DaClipPrediction Score(string imagePath) => Score([imagePath], 1)[0];
 
-    /// <summary>Scores image files, <paramref name="batchSize"/> per model run; results in input order.</summary>
+    /// <summary>
+    /// Scores image files, <paramref name="batchSize"/> per model run; results in input order. Cancelling
+    /// <paramref name="cancellation"/> stops before the next image is decoded and ends a model run in progress.
+    /// </summary>
     /// <exception cref="ImageInputException">An image cannot be decoded (the first failing one in its batch is reported).</exception>
-    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<string> imagePaths, int batchSize = 8)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<string> imagePaths, int batchSize = 8, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
-        return ScoreBatched(imagePaths, batchSize, (path, _) => ImageDecoder.Decode(path), (path, _) => path);
+        return ScoreBatched(imagePaths, batchSize, (path, _) => ImageDecoder.Decode(path), (path, _) => path, cancellation);
     }
 
     /// <summary>Scores ML.NET images (see <see cref="ImageDecoder.FromMLImage"/>); results in input order.</summary>
@@ -93,11 +97,12 @@ public sealed class DaClipOnnxScorer : IDisposable
         return ScoreBatched(images, batchSize, (image, i) => ImageDecoder.FromMLImage(image, Index(i)), (_, i) => Index(i));
     }
 
-    /// <summary>Scores decoded images; results in input order.</summary>
-    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<RgbImage> images, int batchSize = 8)
+    /// <summary>Scores decoded images; results in input order. Cancelling <paramref name="cancellation"/> ends a model run in progress.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<RgbImage> images, int batchSize = 8, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return ScoreBatched(images, batchSize, (image, _) => image, (_, i) => Index(i));
+        return ScoreBatched(images, batchSize, (image, _) => image, (_, i) => Index(i), cancellation);
     }
 
     /// <summary>
@@ -126,7 +131,7 @@ public sealed class DaClipOnnxScorer : IDisposable
     }
 
     private IReadOnlyList<DaClipPrediction> ScoreBatched<T>(IReadOnlyList<T> items, int batchSize, Func<T, int, RgbImage> decode,
-        Func<T, int, string> describe)
+        Func<T, int, string> describe, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         using var lease = _guard.Enter();
@@ -134,6 +139,7 @@ public sealed class DaClipOnnxScorer : IDisposable
         int len = Preprocessor.TensorLength;
         for (int start = 0; start < items.Count; start += batchSize)
         {
+            cancellation.ThrowIfCancellationRequested();
             int n = Math.Min(batchSize, items.Count - start);
             using var input = AllocateInput(n);
             var errors = new Exception?[n];
@@ -141,6 +147,7 @@ public sealed class DaClipOnnxScorer : IDisposable
             {
                 try
                 {
+                    cancellation.ThrowIfCancellationRequested();
                     Preprocessor.ProcessInto(decode(items[start + i], start + i), input.GetTensorMutableDataAsSpan<float>().Slice(i * len, len));
                 }
                 catch (Exception e)
@@ -148,10 +155,11 @@ public sealed class DaClipOnnxScorer : IDisposable
                     errors[i] = e;
                 }
             });
+            cancellation.ThrowIfCancellationRequested();
             if (errors.FirstOrDefault(e => e != null) is { } error) ExceptionDispatchInfo.Throw(error);
             var sources = new string[n];
             for (int i = 0; i < n; i++) sources[i] = describe(items[start + i], start + i);
-            results.AddRange(Run(input, n, sources));
+            results.AddRange(Run(input, n, sources, cancellation));
         }
         return results;
     }
@@ -164,11 +172,25 @@ public sealed class DaClipOnnxScorer : IDisposable
     private OrtValue AllocateInput(int n) =>
         OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [n, 3, ImageSize, ImageSize]);
 
-    private DaClipPrediction[] Run(OrtValue input, int n, string[] sources)
+    private DaClipPrediction[] Run(OrtValue input, int n, string[] sources, CancellationToken cancellation = default)
     {
         int s = ImageSize;
         using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, [DaClipModelTensors.Pixels], [input], DaClipModelTensors.Outputs);
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        // Cancellation sets ONNX Runtime's terminate flag, which ends the run at its next operator.
+        using (cancellation.Register(() => runOptions.Terminate = true))
+        {
+            try
+            {
+                outputs = _session.Run(runOptions, [DaClipModelTensors.Pixels], [input], DaClipModelTensors.Outputs);
+            }
+            catch (OnnxRuntimeException) when (cancellation.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellation);
+            }
+        }
+        using var disposeOutputs = outputs;
+        cancellation.ThrowIfCancellationRequested();
         var score = Read<float>(outputs[0], DaClipModelTensors.Score, [n]);
         var label = Read<bool>(outputs[1], DaClipModelTensors.PredictedLabel, [n]);
         var map = Read<float>(outputs[2], DaClipModelTensors.AnomalyMap, [n, 1, s, s]);
