@@ -46,6 +46,8 @@ public sealed class DaClipOnnxScorer : IDisposable
             ImageSize = ReadImageSize();
             Threshold = ReadThreshold();
             Preprocessor = new ImagePreprocessor(ImageSize, _options.Fit ?? ReadFit());
+            Precision = Metadata.GetValueOrDefault(DaClipModelMetadata.Precision);
+            log($"{name}: {Precision ?? "precision not recorded (Float32 or Float16)"} model, input {ImageSize} x {ImageSize}.");
         }
         catch
         {
@@ -65,6 +67,12 @@ public sealed class DaClipOnnxScorer : IDisposable
 
     /// <summary>The threshold baked into <c>predicted_label</c>, from the model's metadata; null when it does not say.</summary>
     public float? Threshold { get; }
+
+    /// <summary>
+    /// The numeric precision the model was exported with (<see cref="DaClipModelMetadata.Precision"/>: <c>Float32</c>,
+    /// <c>Float16</c> or <c>Int8</c>), or null for models exported before it was recorded (Float32 or Float16).
+    /// </summary>
+    public string? Precision { get; }
 
     /// <summary>The model's <c>metadata_props</c>.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
