@@ -82,6 +82,12 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <summary>The ONNX model's metadata (<see cref="DaClipModelMetadata"/> keys, the DA-CLIP options as JSON, ...).</summary>
     public IReadOnlyDictionary<string, string> ModelMetadata { get; }
 
+    /// <summary>
+    /// The numeric precision of the ONNX graph (<see cref="DaClipModelMetadata.Precision"/>: <c>Float32</c>,
+    /// <c>Float16</c> or <c>Int8</c>), or null for models exported before it was recorded.
+    /// </summary>
+    public string? Precision => ModelMetadata.GetValueOrDefault(DaClipModelMetadata.Precision);
+
     /// <inheritdoc />
     public bool IsRowToRowMapper => ((ITransformer)Chain).IsRowToRowMapper;
 
@@ -346,7 +352,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             Threshold = model.Threshold,
         };
         model.SetMetadata(DaClipChainLayout.SpecMetadataKey, spec.ToJson());
-        log.Info($"DA-CLIP model {source}: input {spec.ImageSize} x {spec.ImageSize} ({spec.Fit}), threshold {spec.Threshold.ToString("R", CultureInfo.InvariantCulture)}, " +
+        log.Info($"DA-CLIP model {source}: {model.GetMetadata(DaClipModelMetadata.Precision) ?? "precision not recorded"}, input {spec.ImageSize} x {spec.ImageSize} ({spec.Fit}), threshold {spec.Threshold.ToString("R", CultureInfo.InvariantCulture)}, " +
             $"images from column '{spec.ImageColumnName}' ({spec.ImageKind}), ONNX Runtime on {(options.GpuDeviceId is int g ? $"GPU {g}" + (options.FallbackToCpu ? " (CPU fallback)" : "") : "CPU")}.");
         return Build(ml, log, model, spec, options.GpuDeviceId, options.FallbackToCpu);
     }
