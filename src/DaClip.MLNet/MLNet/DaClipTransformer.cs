@@ -209,16 +209,21 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
 
     /// <summary>
     /// Scores the images of <paramref name="data"/> (its <see cref="ImageColumnName"/>) with ONNX Runtime in batches of
-    /// <paramref name="batchSize"/>, outside ML.NET's row-at-a-time path; the numbers are those of <see cref="Transform"/>.
+    /// <paramref name="batchSize"/> (null: <see cref="DaClipScorerOptions.DefaultBatchSize"/>, several batches at once as
+    /// <see cref="DaClipScorerOptions.DefaultConcurrentBatches"/> says), outside ML.NET's row-at-a-time path; the numbers
+    /// are those of <see cref="Transform"/> (for an int8 model exactly so at batch size 1: its activations are quantised
+    /// per batch).
     /// Results are in row order.
     /// </summary>
     /// <exception cref="ImageInputException">An image cannot be decoded.</exception>
-    public IReadOnlyList<DaClipPrediction> ScoreBatch(IDataView data, int batchSize = 8)
+    public IReadOnlyList<DaClipPrediction> ScoreBatch(IDataView data, int? batchSize = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        int runSize = batchSize ?? DaClipScorerOptions.DefaultBatchSize;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runSize, nameof(batchSize));
         CheckInput(data.Schema);
         var scorer = _scorer.Value;
+        int group = runSize * scorer.ConcurrentBatches;   // images read per scorer call, so that its batches can run at once
         var column = data.Schema[ImageColumnName];
         var results = new List<DaClipPrediction>();
         using var cursor = data.GetRowCursor([column]);
@@ -227,7 +232,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             case DaClipImageKind.Path:
                 {
                     var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
-                    var batch = new List<string>(batchSize);
+                    var batch = new List<string>(group);
                     ReadOnlyMemory<char> value = default;
                     while (true)
                     {
@@ -237,9 +242,9 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                             getter(ref value);
                             batch.Add(value.ToString());
                         }
-                        if (batch.Count == batchSize || (!more && batch.Count > 0))
+                        if (batch.Count == group || (!more && batch.Count > 0))
                         {
-                            results.AddRange(scorer.Score(batch, batchSize));
+                            results.AddRange(scorer.Score(batch, runSize));
                             batch.Clear();
                         }
                         if (!more) break;
@@ -250,7 +255,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                 {
                     var getter = cursor.GetGetter<VBuffer<byte>>(column);
                     VBuffer<byte> value = default;
-                    results.AddRange(ScoreDecoded(scorer, cursor, batchSize, i =>
+                    results.AddRange(ScoreDecoded(scorer, cursor, runSize, group, i =>
                     {
                         getter(ref value);
                         var bytes = value.DenseValues().ToArray();
@@ -262,7 +267,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                 {
                     var getter = cursor.GetGetter<MLImage>(column);
                     MLImage value = null!;
-                    results.AddRange(ScoreDecoded(scorer, cursor, batchSize, i =>
+                    results.AddRange(ScoreDecoded(scorer, cursor, runSize, group, i =>
                     {
                         getter(ref value);
                         var image = ImageDecoder.FromMLImage(value ?? throw new ImageInputException($"row {i}", "the image is missing (null)."), $"row {i}");
@@ -418,15 +423,15 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         return new DaClipOnnxScorer(_file.Path, new DaClipScorerOptions { Provider = provider, GpuDeviceId = _gpuDeviceId ?? 0, Fit = Fit, Log = _log.AsAction() });
     }
 
-    private static IEnumerable<DaClipPrediction> ScoreDecoded(DaClipOnnxScorer scorer, DataViewRowCursor cursor, int batchSize, Func<long, Func<RgbImage>> read)
+    private static IEnumerable<DaClipPrediction> ScoreDecoded(DaClipOnnxScorer scorer, DataViewRowCursor cursor, int batchSize, int group, Func<long, Func<RgbImage>> read)
     {
-        var pending = new List<Func<RgbImage>>(batchSize);
+        var pending = new List<Func<RgbImage>>(group);
         long row = 0;
         while (true)
         {
             bool more = cursor.MoveNext();
             if (more) pending.Add(read(row++));
-            if (pending.Count == batchSize || (!more && pending.Count > 0))
+            if (pending.Count == group || (!more && pending.Count > 0))
             {
                 var images = new RgbImage[pending.Count];
                 try

@@ -36,6 +36,7 @@ public sealed class DaClipOnnxScorer : IDisposable
     {
         _options = options ?? new DaClipScorerOptions();
         if (_options.MaxDecodeParallelism <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.MaxDecodeParallelism, "MaxDecodeParallelism must be positive.");
+        if (_options.ConcurrentBatches <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.ConcurrentBatches, "ConcurrentBatches must be positive.");
         ModelSource = name;
         var log = _options.Log ?? (message => System.Diagnostics.Trace.WriteLine(message, "DaClip.MLNet"));
         (_session, ExecutionProvider) = OnnxSessionFactory.Create(path, bytes, name, _options, log);
@@ -77,6 +78,9 @@ public sealed class DaClipOnnxScorer : IDisposable
     /// <summary>The model's <c>metadata_props</c>.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>Batches a multi-image <c>Score</c> call runs at once (<see cref="DaClipScorerOptions.ConcurrentBatches"/>).</summary>
+    public int ConcurrentBatches => _options.ConcurrentBatches;
+
     /// <summary>The preprocessing applied to every image (S x S, the fit in use).</summary>
     public ImagePreprocessor Preprocessor { get; }
 
@@ -84,23 +88,26 @@ public sealed class DaClipOnnxScorer : IDisposable
     /// <exception cref="ImageInputException">The image cannot be decoded.</exception>
     public DaClipPrediction Score(string imagePath) => Score([imagePath], 1)[0];
 
-    /// <summary>Scores image files, <paramref name="batchSize"/> per model run; results in input order.</summary>
-    /// <exception cref="ImageInputException">An image cannot be decoded (the first failing one in its batch is reported).</exception>
-    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<string> imagePaths, int batchSize = 8)
+    /// <summary>
+    /// Scores image files, <paramref name="batchSize"/> per model run (null: <see cref="DaClipScorerOptions.DefaultBatchSize"/>),
+    /// up to <see cref="DaClipScorerOptions.ConcurrentBatches"/> runs at once; results in input order.
+    /// </summary>
+    /// <exception cref="ImageInputException">An image cannot be decoded (the first failing one in input order is reported).</exception>
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<string> imagePaths, int? batchSize = null)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
         return ScoreBatched(imagePaths, batchSize, (path, _) => ImageDecoder.Decode(path), (path, _) => path);
     }
 
-    /// <summary>Scores ML.NET images (see <see cref="ImageDecoder.FromMLImage"/>); results in input order.</summary>
-    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<MLImage> images, int batchSize = 8)
+    /// <summary>Scores ML.NET images (see <see cref="ImageDecoder.FromMLImage"/>) as <see cref="Score(IReadOnlyList{string}, int?)"/> does; results in input order.</summary>
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<MLImage> images, int? batchSize = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         return ScoreBatched(images, batchSize, (image, i) => ImageDecoder.FromMLImage(image, Index(i)), (_, i) => Index(i));
     }
 
-    /// <summary>Scores decoded images; results in input order.</summary>
-    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<RgbImage> images, int batchSize = 8)
+    /// <summary>Scores decoded images as <see cref="Score(IReadOnlyList{string}, int?)"/> does; results in input order.</summary>
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<RgbImage> images, int? batchSize = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         return ScoreBatched(images, batchSize, (image, _) => image, (_, i) => Index(i));
@@ -130,35 +137,60 @@ public sealed class DaClipOnnxScorer : IDisposable
         _session.Dispose();
     }
 
-    private IReadOnlyList<DaClipPrediction> ScoreBatched<T>(IReadOnlyList<T> items, int batchSize, Func<T, int, RgbImage> decode,
+    private IReadOnlyList<DaClipPrediction> ScoreBatched<T>(IReadOnlyList<T> items, int? batchSizeOrDefault, Func<T, int, RgbImage> decode,
         Func<T, int, string> describe)
     {
+        int batchSize = batchSizeOrDefault ?? DaClipScorerOptions.DefaultBatchSize;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var results = new List<DaClipPrediction>(items.Count);
-        int len = Preprocessor.TensorLength;
-        for (int start = 0; start < items.Count; start += batchSize)
+        int batches = (items.Count + batchSize - 1) / batchSize;
+        var results = new DaClipPrediction[batches][];
+        if (_options.ConcurrentBatches == 1 || batches <= 1)
         {
-            int n = Math.Min(batchSize, items.Count - start);
-            using var input = AllocateInput(n);
-            var errors = new Exception?[n];
-            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDecodeParallelism }, i =>
+            for (int b = 0; b < batches; b++) results[b] = ScoreOneBatch(items, b * batchSize, batchSize, decode, describe);
+        }
+        else
+        {
+            // Batches run concurrently on the shared session; a failure is reported for the earliest failing batch.
+            var errors = new Exception?[batches];
+            Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = _options.ConcurrentBatches }, (b, state) =>
             {
                 try
                 {
-                    Preprocessor.ProcessInto(decode(items[start + i], start + i), input.GetTensorMutableDataAsSpan<float>().Slice(i * len, len));
+                    results[b] = ScoreOneBatch(items, b * batchSize, batchSize, decode, describe);
                 }
                 catch (Exception e)
                 {
-                    errors[i] = e;
+                    errors[b] = e;
+                    state.Break();
                 }
             });
             if (errors.FirstOrDefault(e => e != null) is { } error) ExceptionDispatchInfo.Throw(error);
-            var sources = new string[n];
-            for (int i = 0; i < n; i++) sources[i] = describe(items[start + i], start + i);
-            results.AddRange(Run(input, n, sources));
         }
-        return results;
+        return results.SelectMany(r => r).ToList();
+    }
+
+    private DaClipPrediction[] ScoreOneBatch<T>(IReadOnlyList<T> items, int start, int batchSize, Func<T, int, RgbImage> decode, Func<T, int, string> describe)
+    {
+        int len = Preprocessor.TensorLength;
+        int n = Math.Min(batchSize, items.Count - start);
+        using var input = AllocateInput(n);
+        var errors = new Exception?[n];
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDecodeParallelism }, i =>
+        {
+            try
+            {
+                Preprocessor.ProcessInto(decode(items[start + i], start + i), input.GetTensorMutableDataAsSpan<float>().Slice(i * len, len));
+            }
+            catch (Exception e)
+            {
+                errors[i] = e;
+            }
+        });
+        if (errors.FirstOrDefault(e => e != null) is { } error) ExceptionDispatchInfo.Throw(error);
+        var sources = new string[n];
+        for (int i = 0; i < n; i++) sources[i] = describe(items[start + i], start + i);
+        return Run(input, n, sources);
     }
 
     /// <summary>
