@@ -34,7 +34,13 @@ internal static class InferenceBenchmark
         var threads = new Option<int>("--threads") { Description = "Threads for TorchSharp and ONNX Runtime (intra-op).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var scan = new Option<DarScanForm>("--scan") { Description = "Selective-scan form of the exported graph.", DefaultValueFactory = _ => DarScanForm.Parallel };
         var precision = new Option<OnnxPrecision>("--precision") { Description = "Precision of the exported graph: Float32, Float16 (for GPUs) or Int8 (for CPUs; compared with the Float32 graph).", DefaultValueFactory = _ => OnnxPrecision.Float32 };
-        var int8Form = new Option<Int8MatMulForm>("--int8-form") { Description = "With --precision Int8: the operators of the quantised matrix products.", DefaultValueFactory = _ => new DaClipExportOptions().Int8Form };
+        var int8Form = new Option<Int8MatMulForm[]>("--int8-form")
+        {
+            Description = "With --precision Int8: the operators of the quantised matrix products; several forms are each exported and timed in the same run " +
+                "(the first is the main result).",
+            DefaultValueFactory = _ => [new DaClipExportOptions().Int8Form],
+            AllowMultipleArgumentsPerToken = true,
+        };
         var attention = new Option<bool>("--standard-attention") { Description = "Export attention as standard ONNX operators instead of ONNX Runtime's fused MultiHeadAttention." };
         var skipReference = new Option<bool>("--skip-reference") { Description = "Time the exported model only (no reference, no comparison)." };
         var profile = new Option<bool>("--profile") { Description = "Profile one more ONNX Runtime run (after a warm-up) and print the time per operator and per graph part." };
@@ -52,6 +58,10 @@ internal static class InferenceBenchmark
             {
                 if (r.GetValue(o) < 1) r.AddError($"{o.Name} must be at least 1.");
             });
+        int8Form.Validators.Add(r =>
+        {
+            if (r.GetValue(int8Form) is not { Length: > 0 } v || v.Distinct().Count() != v.Length) r.AddError("--int8-form takes one or more distinct forms.");
+        });
         foreach (var o in new[] { batchSizes, concurrency })
             o.Validators.Add(r =>
             {
@@ -70,13 +80,13 @@ internal static class InferenceBenchmark
             throughput, images, batchSizes, concurrency, json,
         };
         command.SetAction(parse => Run(new Settings(parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(runs), parse.GetValue(warmup), parse.GetValue(threads),
-            parse.GetValue(scan), parse.GetValue(precision), parse.GetValue(int8Form), !parse.GetValue(attention), parse.GetValue(skipReference), parse.GetValue(profile),
+            parse.GetValue(scan), parse.GetValue(precision), parse.GetValue(int8Form)!, !parse.GetValue(attention), parse.GetValue(skipReference), parse.GetValue(profile),
             parse.GetValue(seed), parse.GetValue(compareImages), parse.GetValue(onnx), parse.GetValue(keepOnnx), parse.GetValue(throughput), parse.GetValue(images),
             parse.GetValue(batchSizes)!, parse.GetValue(concurrency)!, parse.GetValue(json)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 
-    private sealed record Settings(string Arch, int Size, int Runs, int Warmup, int Threads, DarScanForm Scan, OnnxPrecision Precision, Int8MatMulForm Int8Form,
+    private sealed record Settings(string Arch, int Size, int Runs, int Warmup, int Threads, DarScanForm Scan, OnnxPrecision Precision, Int8MatMulForm[] Int8Forms,
         bool FusedAttention, bool SkipReference, bool Profile, int Seed, int CompareImages, string? Onnx, string? KeepOnnx, bool Throughput, int Images,
         int[] BatchSizes, int[] Concurrency, bool Json);
 
@@ -90,6 +100,9 @@ internal static class InferenceBenchmark
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
             $"median {MedianWall:F2} s wall, {MedianCpu:F2} s CPU (runs: {string.Join(", ", Wall.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} s)");
     }
+
+    /// <summary>The form timed first (the main result).</summary>
+    private static Int8MatMulForm Int8Form(Settings s) => s.Int8Forms[0];
 
     /// <summary>One timed engine: its runs, its outputs on the comparison images, and the memory of its phase.</summary>
     private sealed record Phase(Timings Times, List<InferenceComparison.Outputs> Outputs, long? RssBefore, long? Peak, double SessionSeconds);
@@ -157,9 +170,9 @@ internal static class InferenceBenchmark
         result.Size = s.Size;
         result.Grid = grid;
         bool int8Reference = s.Precision == OnnxPrecision.Int8 && !s.SkipReference && !s.Throughput;
-        if (s.Precision == OnnxPrecision.Int8) result.Int8Form = s.Int8Form.ToString();
+        if (s.Precision == OnnxPrecision.Int8) result.Int8Form = Int8Form(s).ToString();
         log.WriteLine($"# daclip bench infer: {config.ArchitectureName} dimensions, random weights (seed {s.Seed}), S = {s.Size} (grid {grid}), {s.Threads} thread(s), " +
-                      $"export {s.Precision}{(s.Precision == OnnxPrecision.Int8 ? $" ({s.Int8Form})" : "")} / scan {s.Scan} / {AttentionName(s)} attention; " +
+                      $"export {s.Precision}{(s.Precision == OnnxPrecision.Int8 ? $" ({Int8Form(s)})" : "")} / scan {s.Scan} / {AttentionName(s)} attention; " +
                       (s.Throughput ? "throughput" : $"batch 1, {s.Warmup} warm-up + {s.Runs} timed run(s) each, reference {(s.SkipReference ? "none" : int8Reference ? "the Float32 graph" : "TorchSharp")}") +
                       $"; load average {LoadAverage()}");
         torch.set_num_threads(s.Threads);
@@ -171,7 +184,7 @@ internal static class InferenceBenchmark
         using var net = new DaClipNetwork(clip, prompts, options, s.Seed);
         log.WriteLine($"model built in {sw.Elapsed.TotalSeconds:F1} s");
 
-        var exportOptions = new DaClipExportOptions { ScanForm = s.Scan, Precision = s.Precision, Int8Form = s.Int8Form, FusedAttention = s.FusedAttention };
+        var exportOptions = new DaClipExportOptions { ScanForm = s.Scan, Precision = s.Precision, Int8Form = Int8Form(s), FusedAttention = s.FusedAttention };
         var (path, bytes, seconds) = Export(net, folder, exportOptions, log);
         result.Onnx = s.KeepOnnx is null ? null : path;
         result.ModelBytes = bytes;
@@ -216,7 +229,7 @@ internal static class InferenceBenchmark
             log.WriteLine("| S | export | reference | reference median (wall / CPU) | ORT median (wall / CPU) | ratio (wall / CPU) | max abs diff score / map / global / patch | map Pearson min / mean | peak RSS ORT phase | peak RSS reference phase | model MB |");
             log.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {s.Size} | {s.Precision}{(s.Precision == OnnxPrecision.Int8 ? $" ({s.Int8Form})" : "")}, {s.Scan} scan, {AttentionName(s)} attention | {result.Reference} | " +
+                $"| {s.Size} | {s.Precision}{(s.Precision == OnnxPrecision.Int8 ? $" ({Int8Form(s)})" : "")}, {s.Scan} scan, {AttentionName(s)} attention | {result.Reference} | " +
                 $"{reference.Times.MedianWall:F2} s / {reference.Times.MedianCpu:F2} s | {ort.Times.MedianWall:F2} s / {ort.Times.MedianCpu:F2} s | " +
                 $"{ort.Times.MedianWall / reference.Times.MedianWall:F2} / {ort.Times.MedianCpu / reference.Times.MedianCpu:F2} | " +
                 $"{d.ScoreMaxAbsDiff:E1} / {d.MapMaxAbsDiff:E1} / {d.GlobalProbMaxAbsDiff:E1} / {d.PatchMapMaxAbsDiff:E1} | {d.MapPearsonMin:F5} / {d.MapPearsonMean:F5} ({d.Images} images) | " +
@@ -224,6 +237,23 @@ internal static class InferenceBenchmark
         }
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Peak RSS ORT phase {Mem(ort)}; RSS before it {ProcessMemory.Gib(ort.RssBefore)} (the TorchSharp network's weights); export {seconds:F1} s, model {bytes / 1e6:F0} MB; load average {LoadAverage()}."));
+        if (s.Precision == OnnxPrecision.Int8 && s.Int8Forms.Length > 1)
+        {
+            var forms = new List<Int8FormTiming> { new(Int8Form(s).ToString(), ort.Times.MedianWall, ort.Times.MedianCpu, bytes, ort.Peak) };
+            foreach (var form in s.Int8Forms.Skip(1))
+            {
+                var (formPath, formBytes, _) = Export(net, folder, exportOptions with { Int8Form = form }, log, $"-{form}");
+                var phase = TimeScorer(s, formPath, pixels[..1], log, $"Int8 ({form})");
+                forms.Add(new Int8FormTiming(form.ToString(), phase.Times.MedianWall, phase.Times.MedianCpu, formBytes, phase.Peak));
+                if (s.KeepOnnx is null) File.Delete(formPath);
+            }
+            result.Int8Forms = forms;
+            log.WriteLine();
+            log.WriteLine("| int8 form | median wall s | median CPU s | model MB | peak RSS |");
+            log.WriteLine("|---|---|---|---|---|");
+            foreach (var f in forms)
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {f.Form} | {f.OrtMedianS:F2} | {f.OrtCpuMedianS:F2} | {f.ModelBytes / 1e6:F0} | {ProcessMemory.Gib(f.PeakRssBytes)} |"));
+        }
         if (s.Profile) Profile(s, path, pixels[0], folder, log);
     }
 
@@ -268,10 +298,10 @@ internal static class InferenceBenchmark
         result.SessionS = ort.SessionSeconds;
     }
 
-    private static (string Path, long Bytes, double Seconds) Export(DaClipNetwork net, string folder, DaClipExportOptions options, TextWriter log)
+    private static (string Path, long Bytes, double Seconds) Export(DaClipNetwork net, string folder, DaClipExportOptions options, TextWriter log, string suffix = "")
     {
         var sw = Stopwatch.StartNew();
-        var path = Path.Combine(folder, $"daclip-{options.Precision.ToString().ToLowerInvariant()}.onnx");
+        var path = Path.Combine(folder, $"daclip-{options.Precision.ToString().ToLowerInvariant()}{suffix}.onnx");
         DaClipOnnxExporter.Export(net, path, options);
         long bytes = new FileInfo(path).Length + (File.Exists(path + ".data") ? new FileInfo(path + ".data").Length : 0);
         log.WriteLine($"exported {options.Precision} in {sw.Elapsed.TotalSeconds:F1} s ({bytes / 1e6:F0} MB)");

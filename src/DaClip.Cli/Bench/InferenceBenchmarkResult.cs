@@ -45,6 +45,8 @@ internal sealed class InferenceBenchmarkResult
     public double? PatchMapMaxAbsDiff { get; set; }
     public double? MapPearsonMin { get; set; }
     public double? MapPearsonMean { get; set; }
+    /// <summary>With several <c>--int8-form</c>s: each form's batch-1 timing in the same run (the first is the main result).</summary>
+    public IReadOnlyList<Int8FormTiming>? Int8Forms { get; set; }
     public IReadOnlyList<ThroughputPoint>? Throughput { get; set; }
     public ThroughputPoint? Best { get; set; }
     public string LoadAverage { get; set; } = "";

@@ -115,7 +115,7 @@ internal sealed class DaClipGraphWriter
     /// </summary>
     public static (sbyte[] Transposed, float[] Scales) QuantizeRows(ReadOnlySpan<float> weight, int rows, int columns)
     {
-        var quantized = new sbyte[rows * columns];
+        var rowMajor = new sbyte[rows * columns];
         var scales = new float[rows];
         for (int o = 0; o < rows; o++)
         {
@@ -124,10 +124,19 @@ internal sealed class DaClipGraphWriter
             foreach (var v in row) max = Math.Max(max, Math.Abs(v));
             float scale = max > 0 ? max / 127f : 1f;
             scales[o] = scale;
+            var target = rowMajor.AsSpan(o * columns, columns);
             for (int i = 0; i < columns; i++)
-                quantized[i * rows + o] = (sbyte)Math.Clamp(Math.Round(row[i] / (double)scale, MidpointRounding.ToEven), -127, 127);
+                target[i] = (sbyte)Math.Clamp(Math.Round(row[i] / (double)scale, MidpointRounding.ToEven), -127, 127);
         }
-        return (quantized, scales);
+        // Transpose in 64 x 64 tiles (cache-friendly for the 1024 x 4096 matrices of ViT-L).
+        const int tile = 64;
+        var transposed = new sbyte[rows * columns];
+        for (int o0 = 0; o0 < rows; o0 += tile)
+            for (int i0 = 0; i0 < columns; i0 += tile)
+                for (int o = o0; o < Math.Min(o0 + tile, rows); o++)
+                    for (int i = i0; i < Math.Min(i0 + tile, columns); i++)
+                        transposed[i * rows + o] = rowMajor[o * columns + i];
+        return (transposed, scales);
     }
 
     /// <summary>CLIP's QuickGELU <c>x · sigmoid(1.702 x)</c> in the precision of <paramref name="x"/> (compute).</summary>

@@ -48,7 +48,6 @@ public sealed class DaClipOnnxScorer : IDisposable
             Threshold = ReadThreshold();
             Preprocessor = new ImagePreprocessor(ImageSize, _options.Fit ?? ReadFit());
             Precision = Metadata.GetValueOrDefault(DaClipModelMetadata.Precision);
-            log($"{name}: {Precision ?? "precision not recorded (Float32 or Float16)"} model, input {ImageSize} x {ImageSize}.");
         }
         catch
         {
