@@ -263,26 +263,25 @@ internal static class InferenceBenchmark
         var path = Path.GetFullPath(s.Onnx!);
         if (!File.Exists(path)) throw new DaClipException($"--onnx {path}: no such file. Export one first (daclip export, or bench infer --keep-onnx).");
         long bytes = new FileInfo(path).Length + (File.Exists(path + ".data") ? new FileInfo(path + ".data").Length : 0);
-        int size;
-        using (var probe = new DaClipOnnxScorer(path, new DaClipScorerOptions { Provider = ExecutionProvider.Cpu, IntraOpThreads = 1, Log = _ => { } }))
-        {
-            size = probe.ImageSize;
-            result.Precision = probe.Precision ?? "unrecorded";
-            result.Int8Form = probe.Metadata.GetValueOrDefault(DaClipModelMetadata.Int8Form);
-            result.Arch = probe.Metadata.GetValueOrDefault(DaClipModelMetadata.Backbone) ?? "";
-            result.Grid = int.TryParse(probe.Metadata.GetValueOrDefault(DaClipModelMetadata.PatchGrid), CultureInfo.InvariantCulture, out int g) ? g : 0;
-        }
-        result.Size = size;
         result.Onnx = path;
         result.ModelBytes = bytes;
-        log.WriteLine($"# daclip bench infer --onnx {path}: {result.Precision} model, S = {size}, {bytes / 1e6:F0} MB, {s.Threads} thread(s), scoring only; load average {LoadAverage()}");
+        void Describe(DaClipOnnxScorer scorer)
+        {
+            result.Size = scorer.ImageSize;
+            result.Precision = scorer.Precision ?? "unrecorded";
+            result.Int8Form = scorer.Metadata.GetValueOrDefault(DaClipModelMetadata.Int8Form);
+            result.Arch = scorer.Metadata.GetValueOrDefault(DaClipModelMetadata.Backbone) ?? "";
+            result.Grid = int.TryParse(scorer.Metadata.GetValueOrDefault(DaClipModelMetadata.PatchGrid), CultureInfo.InvariantCulture, out int g) ? g : 0;
+            log.WriteLine($"# daclip bench infer --onnx {path}: {result.Precision} model, S = {result.Size}, {bytes / 1e6:F0} MB, {s.Threads} thread(s), scoring only; load average {LoadAverage()}");
+        }
         if (s.Throughput)
         {
-            Throughput(s, path, log, result);
+            Throughput(s, path, log, result, Describe);
             result.PeakRssBytes = ProcessMemory.Peak;
             return;
         }
-        var ort = TimeScorer(s, path, Pixels(s.Seed, 1, size), log, result.Precision, resetPeak: false);
+        // One session only: the one timed (a second one would leave freed memory behind in the process).
+        var ort = TimeScorer(s, path, size => Pixels(s.Seed, 1, size), log, "", resetPeak: false, Describe);
         Record(ort, result);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Peak RSS of this process (it only scores): {ProcessMemory.Gib(ort.Peak)}; RSS before the session {ProcessMemory.Gib(ort.RssBefore)}."));
@@ -322,7 +321,11 @@ internal static class InferenceBenchmark
     }
 
     /// <summary>Times batch-1 runs of the model on image 0 through the scorer, then scores the other comparison images once.</summary>
-    private static Phase TimeScorer(Settings s, string path, float[][] pixels, TextWriter log, string label, bool resetPeak = true)
+    private static Phase TimeScorer(Settings s, string path, float[][] pixels, TextWriter log, string label) => TimeScorer(s, path, _ => pixels, log, label);
+
+    /// <summary>As above, with pixels made for the model's size and the open scorer shown to <paramref name="describe"/> first.</summary>
+    private static Phase TimeScorer(Settings s, string path, Func<int, float[][]> pixelsFor, TextWriter log, string label, bool resetPeak = true,
+        Action<DaClipOnnxScorer>? describe = null)
     {
         ReleaseManagedMemory();
         long? before = ProcessMemory.Current;
@@ -335,6 +338,9 @@ internal static class InferenceBenchmark
         using (var scorer = new DaClipOnnxScorer(path, options))
         {
             session = sw.Elapsed.TotalSeconds;
+            describe?.Invoke(scorer);
+            if (label.Length == 0) label = scorer.Precision ?? "precision unrecorded";
+            var pixels = pixelsFor(scorer.ImageSize);
             DaClip.MLNet.Scoring.DaClipPrediction first = null!;
             times = Time(s, () => first = scorer.ScorePixels(pixels[0], 1)[0]);
             outputs.Add(InferenceComparison.Outputs.From(first));
@@ -370,25 +376,30 @@ internal static class InferenceBenchmark
     /// Images/s of <see cref="DaClipOnnxScorer.Score(IReadOnlyList{RgbImage}, int?)"/> for every batch size B and
     /// concurrency K (one session per K, intra-op threads = threads / K), after one untimed call per session.
     /// </summary>
-    private static void Throughput(Settings s, string path, TextWriter log, InferenceBenchmarkResult result)
+    private static void Throughput(Settings s, string path, TextWriter log, InferenceBenchmarkResult result, Action<DaClipOnnxScorer>? describe = null)
     {
-        int size = result.Size;
-        var rng = new Random(s.Seed);
-        var images = Enumerable.Range(0, s.Images).Select(_ =>
-        {
-            var samples = new ushort[3 * size * size];
-            for (int i = 0; i < samples.Length; i++) samples[i] = (ushort)rng.Next(65536);
-            return new RgbImage(size, size, samples, 16);
-        }).ToList();
+        List<RgbImage>? images = null;
         var points = new List<ThroughputPoint>();
-        log.WriteLine();
-        log.WriteLine($"Throughput: {s.Images} images of {size} x {size} per setting, {s.Threads} thread(s) in all.");
-        log.WriteLine("| batch B | concurrent batches K | intra-op threads | wall s | CPU s | images/s |");
-        log.WriteLine("|---|---|---|---|---|---|");
         foreach (int k in s.Concurrency)
         {
             int intra = Math.Max(1, s.Threads / k);
             using var scorer = new DaClipOnnxScorer(path, new DaClipScorerOptions { Provider = ExecutionProvider.Cpu, IntraOpThreads = intra, ConcurrentBatches = k, Log = _ => { } });
+            if (images is null)
+            {
+                describe?.Invoke(scorer);
+                int size = scorer.ImageSize;
+                var rng = new Random(s.Seed);
+                images = Enumerable.Range(0, s.Images).Select(_ =>
+                {
+                    var samples = new ushort[3 * size * size];
+                    for (int i = 0; i < samples.Length; i++) samples[i] = (ushort)rng.Next(65536);
+                    return new RgbImage(size, size, samples, 16);
+                }).ToList();
+                log.WriteLine();
+                log.WriteLine($"Throughput: {s.Images} images of {size} x {size} per setting, {s.Threads} thread(s) in all.");
+                log.WriteLine("| batch B | concurrent batches K | intra-op threads | wall s | CPU s | images/s |");
+                log.WriteLine("|---|---|---|---|---|---|");
+            }
             scorer.Score(images.Take(Math.Min(images.Count, k)).ToList(), 1);
             foreach (int b in s.BatchSizes)
             {
