@@ -17,7 +17,7 @@ public sealed record DaClipScorerOptions
     /// <c>DaClipTransformer.ScoreBatch</c>, <c>daclip predict</c> / <c>test</c>): the best setting measured by
     /// <c>daclip bench infer --throughput</c> on a 2-core CPU (docs/benchmarks.md).
     /// </summary>
-    public const int DefaultBatchSize = 1;
+    public const int DefaultBatchSize = 2;
 
     /// <summary>The default of <see cref="ConcurrentBatches"/>, measured with <see cref="DefaultBatchSize"/> (docs/benchmarks.md).</summary>
     public const int DefaultConcurrentBatches = 2;
