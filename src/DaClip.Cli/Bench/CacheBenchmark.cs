@@ -24,19 +24,21 @@ internal static class CacheBenchmark
         var epochs = new Option<int>("--epochs") { Description = "Epochs (at least 2).", DefaultValueFactory = _ => 3 };
         var cache = new Option<string>("--cache") { Description = "memory or disk.", DefaultValueFactory = _ => "memory" };
         cache.AcceptOnlyFromAmong("memory", "disk");
+        var json = BenchJson.Option();
         var command = new Command("cache", "Training epoch times with the feature cache on a real-size backbone (random weights).");
-        foreach (var o in new Option[] { arch, size, images, epochs, cache }) command.Options.Add(o);
+        foreach (var o in new Option[] { arch, size, images, epochs, cache, json }) command.Options.Add(o);
         command.SetAction(parse => Run(parse.GetValue(arch)!, parse.GetValue(size), parse.GetValue(images), Math.Max(2, parse.GetValue(epochs)),
-            parse.GetValue(cache) == "disk" ? FeatureCacheMode.Disk : FeatureCacheMode.Memory, parse.InvocationConfiguration.Output));
+            parse.GetValue(cache) == "disk" ? FeatureCacheMode.Disk : FeatureCacheMode.Memory, parse.GetValue(json), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 
-    private static int Run(string arch, int size, int images, int epochs, FeatureCacheMode mode, TextWriter output)
+    private static int Run(string arch, int size, int images, int epochs, FeatureCacheMode mode, bool json, TextWriter stdout, TextWriter stderr)
     {
+        var output = BenchJson.Log(json, stdout, stderr);
         var config = arch == "tiny" ? ClipConfig.Tiny : ClipConfig.Known.TryGetValue(arch, out var c) ? c : null;
         if (config is null)
         {
-            output.WriteLine($"error: unknown --arch {arch}; use one of {string.Join(", ", ClipConfig.Known.Keys)} or tiny.");
+            stderr.WriteLine($"error: unknown --arch {arch}; use one of {string.Join(", ", ClipConfig.Known.Keys)} or tiny.");
             return 2;
         }
         int s = size > 0 ? size : config.ImageResolution;
@@ -75,6 +77,16 @@ internal static class CacheBenchmark
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Vision tower (epoch 1 only): {result.FeatureSeconds:F1} s. Peak working set {self.PeakWorkingSet64 / (1024.0 * 1024):F0} MiB."));
+        if (json)
+        {
+            BenchJson.Write(stdout, new
+            {
+                Arch = config.Describe(), Size = s, Images = data.Count, Epochs = epochs, Cache = result.CacheMode.ToString(),
+                EpochWallS = result.EpochSeconds.ToArray(),
+                EpochCpuS = Enumerable.Range(0, result.EpochSeconds.Count).Select(e => e + 1 < cpuMarks.Count ? (cpuMarks[e + 1] - cpuMarks[e]).TotalSeconds : (double?)null).ToArray(),
+                FeatureS = result.FeatureSeconds, PeakWorkingSetBytes = self.PeakWorkingSet64, LoadAverage = LoadAverage(),
+            });
+        }
         return 0;
     }
 

@@ -26,8 +26,9 @@ internal static class MetricsBenchmark
             Description = "Streaming histogram resolution (SegmentationEvaluatorOptions.StreamingMantissaBits, 4..20).",
             DefaultValueFactory = _ => new SegmentationEvaluatorOptions().StreamingMantissaBits,
         };
+        var json = BenchJson.Option();
         var command = new Command("metrics", "Segmentation evaluator (image/pixel AUROC, AP, F1-max, PRO in three conventions) on synthetic maps.");
-        foreach (var option in new Option[] { images, size, mode, classes, seed, bits }) command.Options.Add(option);
+        foreach (var option in new Option[] { images, size, mode, classes, seed, bits, json }) command.Options.Add(option);
         AtLeast(images, 1);
         AtLeast(size, 8);
         AtLeast(classes, 1);
@@ -38,7 +39,7 @@ internal static class MetricsBenchmark
         command.SetAction(parse => Run(
             parse.GetValue(images), parse.GetValue(size),
             parse.GetValue(mode) == "exact" ? SegmentationEvaluationMode.Exact : SegmentationEvaluationMode.Streaming,
-            parse.GetValue(classes), parse.GetValue(seed), parse.GetValue(bits), parse.InvocationConfiguration.Output));
+            parse.GetValue(classes), parse.GetValue(seed), parse.GetValue(bits), parse.GetValue(json), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 
@@ -48,8 +49,9 @@ internal static class MetricsBenchmark
             if (result.GetValueOrDefault<int>() < minimum) result.AddError($"{option.Name} must be at least {minimum}.");
         });
 
-    public static int Run(int images, int size, SegmentationEvaluationMode mode, int classes, int seed, int mantissaBits, TextWriter output)
+    public static int Run(int images, int size, SegmentationEvaluationMode mode, int classes, int seed, int mantissaBits, bool json, TextWriter stdout, TextWriter stderr)
     {
+        var output = BenchJson.Log(json, stdout, stderr);
         var generator = new SyntheticAnomalyMaps(size, classes, seed);
         var evaluator = new SegmentationEvaluator(new SegmentationEvaluatorOptions { Mode = mode, StreamingMantissaBits = mantissaBits });
         int batch = Math.Min(BatchSize, images);
@@ -116,6 +118,20 @@ internal static class MetricsBenchmark
         output.WriteLine($"  image AUROC {m.ImageAuroc:F8}  AP {m.ImageAveragePrecision:F8}  F1-max {m.ImageF1Max:F8}");
         output.WriteLine($"  pixel AUROC {m.PixelAuroc:F8}  AP {m.PixelAveragePrecision:F8}  F1-max {m.PixelF1Max:F8}");
         output.WriteLine($"  PRO exact {m.PixelAuproExact:F8}  AnomalyCLIP {m.PixelAuproAnomalyClip:F8}  anomalib {m.PixelAuproAnomalib:F8}");
+        if (json)
+        {
+            BenchJson.Write(stdout, new
+            {
+                Images = images, Size = size, Mode = mode.ToString(), Classes = classes, Seed = seed, MantissaBits = mantissaBits, Pixels = pixels,
+                WallS = total.Elapsed.TotalSeconds, GenerationS = generation.Elapsed.TotalSeconds, AddS = adding.Elapsed.TotalSeconds,
+                EvaluateS = evaluation.Elapsed.TotalSeconds, PixelsPerS = pixels / evaluatorSeconds, PeakWorkingSetBytes = peakWorkingSet,
+                HeldBytes = live, AllocatedBytes = allocated, GcCollections = new[] { gen0, gen1, gen2 }, GcPauseS = pause.TotalSeconds,
+                Regions = result.PerClass.Sum(c => c.RegionCount),
+                ImageAuroc = m.ImageAuroc, ImageAp = m.ImageAveragePrecision, ImageF1Max = m.ImageF1Max,
+                PixelAuroc = m.PixelAuroc, PixelAp = m.PixelAveragePrecision, PixelF1Max = m.PixelF1Max,
+                ProExact = m.PixelAuproExact, ProAnomalyclip = m.PixelAuproAnomalyClip, ProAnomalib = m.PixelAuproAnomalib,
+            });
+        }
         return 0;
     }
 }

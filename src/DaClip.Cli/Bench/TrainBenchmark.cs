@@ -29,19 +29,28 @@ internal static class TrainBenchmark
         var seed = new Option<int>("--seed") { Description = "Seed of data, initialisation and shuffles.", DefaultValueFactory = _ => 1 };
         var auxiliaryToo = new Option<bool>("--auxiliary-too") { Description = "Also evaluate on fresh images of the training categories (in-distribution check)." };
         var variants = new Option<string[]>("--variants") { Description = "Subset of: " + string.Join(", ", AllVariants), DefaultValueFactory = _ => AllVariants, AllowMultipleArgumentsPerToken = true };
-        var command = new Command("train", "Zero-shot transfer on synthetic data with the tiny backbone: ablation table, epoch times, memory.");
-        foreach (var o in new Option[] { size, epochs, perClass, seed, variants, auxiliaryToo }) command.Options.Add(o);
+        var int8 = new Option<bool>("--int8")
+        {
+            Description = "Also export each trained variant as float32 and int8 ONNX graphs, score the held-out images with both on ONNX Runtime (batch 1) " +
+                "and report the change of image / pixel AUROC and PRO, the score difference and the per-image map correlation.",
+        };
+        var json = BenchJson.Option();
+        var command = new Command("train", "Zero-shot transfer on synthetic data with the tiny backbone: ablation table, epoch times, memory; int8 deviation with --int8.");
+        foreach (var o in new Option[] { size, epochs, perClass, seed, variants, auxiliaryToo, int8, json }) command.Options.Add(o);
         command.SetAction(parse => Run(parse.GetValue(size), parse.GetValue(epochs), parse.GetValue(perClass), parse.GetValue(seed), parse.GetValue(variants)!,
-            parse.GetValue(auxiliaryToo), parse.InvocationConfiguration.Output));
+            parse.GetValue(auxiliaryToo), parse.GetValue(int8), parse.GetValue(json), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 
-    private static int Run(int size, int epochs, int perClass, int seed, string[] variants, bool auxiliaryToo, TextWriter output)
+    private static int Run(int size, int epochs, int perClass, int seed, string[] variants, bool auxiliaryToo, bool int8, bool json, TextWriter stdout, TextWriter stderr)
     {
+        var output = BenchJson.Log(json, stdout, stderr);
+        var rows = new List<object>();
+        var int8Rows = new List<Int8Deviation>();
         var unknown = variants.Except(AllVariants).ToList();
         if (unknown.Count > 0)
         {
-            output.WriteLine($"error: unknown variant(s) {string.Join(", ", unknown)}; use {string.Join(", ", AllVariants)}.");
+            stderr.WriteLine($"error: unknown variant(s) {string.Join(", ", unknown)}; use {string.Join(", ", AllVariants)}.");
             return 2;
         }
         var split = SyntheticDefectSplit.Default;
@@ -82,11 +91,20 @@ internal static class TrainBenchmark
             string losses = result is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{result.EpochLosses[0]:F3} → {result.EpochLosses[^1]:F3}");
             string ceLast = result is null ? "-" : ce.Mean.ToString("F3", CultureInfo.InvariantCulture);
             string inDistribution = "";
+            AnomalyDetectionMetrics? inDist = null;
             if (auxiliaryToo)
             {
-                var m = Evaluate(trainer.Network, auxiliaryTest);
+                var m = inDist = Evaluate(trainer.Network, auxiliaryTest);
                 inDistribution = string.Create(CultureInfo.InvariantCulture, $" {m.ImageAuroc:F3} / {m.PixelAuroc:F3} |");
             }
+            if (int8) int8Rows.Add(Int8Deviation.Measure(variant, trainer.Network, testImages));
+            rows.Add(new
+            {
+                Variant = variant, ImageAuroc = metrics.ImageAuroc, PixelAuroc = metrics.PixelAuroc, Pro = metrics.PixelAuproExact,
+                LossFirst = result?.EpochLosses[0], LossLast = result?.EpochLosses[^1], ImageCeLastEpoch = result is null ? (double?)null : ce.Mean,
+                TrainS = result is null ? (double?)null : trainSeconds, EpochS = result?.EpochSeconds.ToArray(),
+                InDistributionImageAuroc = inDist?.ImageAuroc, InDistributionPixelAuroc = inDist?.PixelAuroc,
+            });
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {variant} | {metrics.ImageAuroc:F3} | {metrics.PixelAuroc:F3} | {metrics.PixelAuproExact:F3} | {losses} | {ceLast} | {(result is null ? "-" : trainSeconds.ToString("F1", CultureInfo.InvariantCulture))} | {epoch1} | {later} |{inDistribution}"));
             trainer.Network.Dispose();
@@ -94,6 +112,16 @@ internal static class TrainBenchmark
         using var self = Process.GetCurrentProcess();
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Peak working set: {self.PeakWorkingSet64 / (1024.0 * 1024):F0} MiB; managed heap: {GC.GetTotalMemory(false) / (1024.0 * 1024):F0} MiB."));
+        if (int8) Int8Deviation.WriteTable(output, int8Rows, testImages.Count);
+        if (json)
+        {
+            BenchJson.Write(stdout, new
+            {
+                Size = size, Epochs = epochs, PerClass = perClass, Seed = seed, TrainImages = trainImages.Count, TestImages = testImages.Count,
+                Auxiliary = split.Auxiliary.Select(c => c.ToString()).ToArray(), HeldOut = split.HeldOut.Select(c => c.ToString()).ToArray(),
+                Variants = rows, Int8 = int8 ? int8Rows : null, PeakWorkingSetBytes = self.PeakWorkingSet64,
+            });
+        }
         return 0;
     }
 

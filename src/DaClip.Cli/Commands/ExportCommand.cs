@@ -10,10 +10,10 @@ using Microsoft.ML;
 namespace DaClip.Cli.Commands;
 
 /// <summary>
-/// <c>daclip export --model model.zip --onnx out.onnx [--fp16]</c>: writes the model's ONNX graph for ONNX Runtime
-/// elsewhere. Float32 is the graph inside the zip, as it is; float16 rebuilds the network from the backbone and the
-/// training checkpoint named in the training record (or given) and exports it at half precision with the zip's
-/// threshold and image fit.
+/// <c>daclip export --model model.zip --onnx out.onnx [--fp16 | --int8]</c>: writes the model's ONNX graph for ONNX
+/// Runtime elsewhere. Float32 is the graph inside the zip, as it is; float16 and int8 rebuild the network from the
+/// backbone and the training checkpoint named in the training record (or given) and export it at that precision with
+/// the zip's threshold and image fit.
 /// </summary>
 internal static class ExportCommand
 {
@@ -26,31 +26,38 @@ internal static class ExportCommand
             Description = "Float16 weights and matrix products in the vision tower, for GPUs (docs/onnx-export.md). Rebuilds the network from the backbone " +
                 "and the training checkpoint that <stem>.training.json beside the model names (or --checkpoint / --backbone / --vocab).",
         };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "With --fp16: the training checkpoint, instead of the one in the training record.", HelpName = "path" };
-        var backbone = new Option<string?>("--backbone") { Description = "With --fp16: the CLIP backbone trained on (checkpoint, downloaded model name or 'tiny'), instead of the one in the training record.", HelpName = "checkpoint|tiny" };
-        var vocab = new Option<string?>("--vocab") { Description = "With --fp16: CLIP's BPE vocabulary, instead of the one in the training record.", HelpName = "path" };
+        var int8 = new Option<bool>("--int8")
+        {
+            Description = "Int8 weights (per output channel) and dynamically quantised activations in the vision tower's matrix products, for CPUs: " +
+                "about a third of the size and faster, with a small deviation (docs/onnx-export.md). Rebuilds the network like --fp16.",
+        };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "With --fp16 / --int8: the training checkpoint, instead of the one in the training record.", HelpName = "path" };
+        var backbone = new Option<string?>("--backbone") { Description = "With --fp16 / --int8: the CLIP backbone trained on (checkpoint, downloaded model name or 'tiny'), instead of the one in the training record.", HelpName = "checkpoint|tiny" };
+        var vocab = new Option<string?>("--vocab") { Description = "With --fp16 / --int8: CLIP's BPE vocabulary, instead of the one in the training record.", HelpName = "path" };
         var json = CliOptions.Json("what was written as JSON");
 
         var command = new Command("export",
-            "Write a trained model's ONNX graph: float32 as stored in the zip, or float16 for GPUs with --fp16 (needs the training checkpoint). " +
+            "Write a trained model's ONNX graph: float32 as stored in the zip, float16 for GPUs with --fp16, or int8 for CPUs with --int8 (both need the training checkpoint). " +
             "Example: daclip export --model mvtec.zip --onnx mvtec-fp16.onnx --fp16");
-        foreach (var o in new Option[] { model, onnx, fp16, checkpoint, backbone, vocab, json, CliOptions.Config() }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, onnx, fp16, int8, checkpoint, backbone, vocab, json, CliOptions.Config() }) command.Options.Add(o);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(fp16)) return;
+            if (result.GetValue(fp16) && result.GetValue(int8)) result.AddError("--fp16 and --int8 exclude each other: choose one precision.");
+            if (result.GetValue(fp16) || result.GetValue(int8)) return;
             foreach (var o in new[] { checkpoint, backbone, vocab })
-                if (result.GetResult(o) is not null) result.AddError($"{o.Name} is used only with --fp16 (a float32 export copies the graph in the zip).");
+                if (result.GetResult(o) is not null) result.AddError($"{o.Name} is used only with --fp16 or --int8 (a float32 export copies the graph in the zip).");
         });
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            return VerbRunner.RunAsync("export", error, () => Run(parse.GetValue(model)!, parse.GetValue(onnx)!, parse.GetValue(fp16), parse.GetValue(checkpoint),
+            return VerbRunner.RunAsync("export", error, () => Run(parse.GetValue(model)!, parse.GetValue(onnx)!,
+                parse.GetValue(fp16) ? OnnxPrecision.Float16 : parse.GetValue(int8) ? OnnxPrecision.Int8 : OnnxPrecision.Float32, parse.GetValue(checkpoint),
                 parse.GetValue(backbone), parse.GetValue(vocab), parse.GetValue(json), parse.InvocationConfiguration.Output, error));
         });
         return command;
     }
 
-    private static int Run(string modelPath, string onnxPath, bool fp16, string? checkpoint, string? backbone, string? vocab, bool json, TextWriter output, TextWriter error)
+    private static int Run(string modelPath, string onnxPath, OnnxPrecision precision, string? checkpoint, string? backbone, string? vocab, bool json, TextWriter output, TextWriter error)
     {
         modelPath = Path.GetFullPath(modelPath);
         onnxPath = Path.GetFullPath(onnxPath);
@@ -59,9 +66,10 @@ internal static class ExportCommand
         OutputPathGuard.RequireWritableFile("--onnx", onnxPath);
         var inputs = new List<GuardedInput> { new("--model", modelPath) };
         (BackboneSource Backbone, string Checkpoint)? sources = null;
-        if (fp16)
+        bool rebuilt = precision != OnnxPrecision.Float32;
+        if (rebuilt)
         {
-            sources = Fp16Sources(modelPath, checkpoint, backbone, vocab);
+            sources = RebuildSources(modelPath, precision, checkpoint, backbone, vocab);
             inputs.Add(new("--checkpoint", sources.Value.Checkpoint));
             if (!sources.Value.Backbone.IsTiny) inputs.Add(new("--backbone", sources.Value.Backbone.Backbone));
             if (sources.Value.Backbone.VocabPath is { } vocabPath) inputs.Add(new("--vocab", vocabPath));
@@ -71,21 +79,21 @@ internal static class ExportCommand
         OutputPathGuard.RefuseInputs("--onnx", onnxPath, inputs);
         using var transformer = DaClipTransformer.Load(new MLContext(), modelPath);
         string? usedCheckpoint = null, usedBackbone = null;
-        if (sources is not { } fp16Sources)
+        if (sources is not { } rebuildSources)
         {
             AtomicFile.WriteAllBytes(onnxPath, transformer.GetOnnxModel());
         }
         else
         {
-            var (source, checkpointPath) = fp16Sources;
+            var (source, checkpointPath) = rebuildSources;
             if (!json) error.WriteLine($"Rebuilding the network from {source.Backbone} and {checkpointPath} ...");
             using var rebuild = NetworkRebuild.Load(transformer, source, checkpointPath);
-            DaClipOnnxExporter.Export(rebuild.Network, onnxPath, new DaClipExportOptions { Precision = OnnxPrecision.Float16, Threshold = transformer.Threshold, Fit = transformer.Fit });
+            DaClipOnnxExporter.Export(rebuild.Network, onnxPath, new DaClipExportOptions { Precision = precision, Threshold = transformer.Threshold, Fit = transformer.Fit });
             (usedCheckpoint, usedBackbone) = (checkpointPath, source.Backbone);
         }
 
         long bytes = new FileInfo(onnxPath).Length;
-        string? external = File.Exists(onnxPath + ".data") && fp16 ? onnxPath + ".data" : null;
+        string? external = File.Exists(onnxPath + ".data") && rebuilt ? onnxPath + ".data" : null;
         if (json)
         {
             output.WriteLine(JsonSerializer.Serialize(new
@@ -93,7 +101,7 @@ internal static class ExportCommand
                 model = modelPath,
                 onnx = onnxPath,
                 externalData = external,
-                precision = fp16 ? "float16" : "float32",
+                precision = PrecisionName(precision),
                 bytes,
                 threshold = transformer.Threshold,
                 imageSize = transformer.ImageSize,
@@ -105,20 +113,24 @@ internal static class ExportCommand
         else
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Wrote {onnxPath} ({(fp16 ? "float16" : "float32")}, {bytes:N0} bytes{(external is null ? "" : $", weights in {external}")}): input 'pixels' float32 [N, 3, {transformer.ImageSize}, {transformer.ImageSize}] RGB in [0, 1], threshold {transformer.Threshold:R}."));
+                $"Wrote {onnxPath} ({PrecisionName(precision)}, {bytes:N0} bytes{(external is null ? "" : $", weights in {external}")}): input 'pixels' float32 [N, 3, {transformer.ImageSize}, {transformer.ImageSize}] RGB in [0, 1], threshold {transformer.Threshold:R}."));
         }
         return 0;
     }
 
-    /// <summary>The backbone and checkpoint a float16 export rebuilds from: the options given, else the training record's.</summary>
-    private static (BackboneSource Backbone, string Checkpoint) Fp16Sources(string modelPath, string? checkpoint, string? backbone, string? vocab)
+    /// <summary>"float32", "float16" or "int8", as the JSON output and the message say it.</summary>
+    private static string PrecisionName(OnnxPrecision precision) => precision.ToString().ToLowerInvariant();
+
+    /// <summary>The backbone and checkpoint a float16 or int8 export rebuilds from: the options given, else the training record's.</summary>
+    private static (BackboneSource Backbone, string Checkpoint) RebuildSources(string modelPath, OnnxPrecision precision, string? checkpoint, string? backbone, string? vocab)
     {
+        string flag = precision == OnnxPrecision.Int8 ? "--int8" : "--fp16";
         var recordPath = ModelFiles.TrainingRecord(modelPath);
         var record = File.Exists(recordPath) ? TrainingRecord.Read(recordPath) : null;
         if (record is null && (checkpoint is null || backbone is null))
-            throw new CliUsageException($"--fp16 rebuilds the network from the backbone and the training checkpoint, but the training record {recordPath} " +
+            throw new CliUsageException($"{flag} rebuilds the network from the backbone and the training checkpoint, but the training record {recordPath} " +
                 "that `daclip train` writes beside the model is missing. Pass --backbone <checkpoint|tiny> (with --vocab for a checkpoint) and --checkpoint <path>, " +
-                "or export float32 without --fp16.");
+                $"or export float32 without {flag}.");
 
         string checkpointPath;
         if (checkpoint is not null)
@@ -135,8 +147,8 @@ internal static class ExportCommand
                     "it was overwritten by another training run. Retrain, or pass --checkpoint with this model's checkpoint.");
         }
         if (!File.Exists(checkpointPath))
-            throw new CliUsageException($"--fp16 needs the training checkpoint {checkpointPath}, which does not exist. `daclip train` writes it beside the model " +
-                "(<stem>.checkpoint.safetensors, or where --checkpoint said); pass its path with --checkpoint, or export float32 without --fp16.");
+            throw new CliUsageException($"{flag} needs the training checkpoint {checkpointPath}, which does not exist. `daclip train` writes it beside the model " +
+                $"(<stem>.checkpoint.safetensors, or where --checkpoint said); pass its path with --checkpoint, or export float32 without {flag}.");
 
         var source = backbone is not null
             ? BackboneSource.Resolve(backbone, vocab)

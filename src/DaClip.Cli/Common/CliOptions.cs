@@ -41,9 +41,9 @@ internal static partial class CliOptions
     /// <summary><c>--batch-size N</c> for scoring.</summary>
     public static Option<int> ScoringBatchSize() => Positive(new Option<int>("--batch-size")
     {
-        Description = "Images per ONNX Runtime batch.",
+        Description = "Images per ONNX Runtime batch (default: the best measured on CPU, docs/benchmarks.md).",
         HelpName = "N",
-        DefaultValueFactory = _ => 8,
+        DefaultValueFactory = _ => DaClip.MLNet.Scoring.DaClipScorerOptions.DefaultBatchSize,
     });
 
     /// <summary><c>--device cpu|cuda|cuda:N</c>.</summary>

@@ -5,7 +5,10 @@ namespace DaClip.MLNet.Training.Export;
 /// <summary>Options of <see cref="DaClipOnnxExporter"/>; every property has a working default.</summary>
 public sealed record DaClipExportOptions
 {
-    /// <summary>Float32 (default, the reference) or Float16 (for GPUs; see <see cref="OnnxPrecision.Float16"/>).</summary>
+    /// <summary>
+    /// Float32 (default, the reference), Float16 (for GPUs; see <see cref="OnnxPrecision.Float16"/>) or Int8 (for CPUs;
+    /// see <see cref="OnnxPrecision.Int8"/>).
+    /// </summary>
     public OnnxPrecision Precision { get; init; } = OnnxPrecision.Float32;
 
     /// <summary>Default-domain opset, 17 (the first with <c>LayerNormalization</c>) to 21.</summary>
@@ -29,6 +32,13 @@ public sealed record DaClipExportOptions
     /// </summary>
     public bool FusedAttention { get; init; } = true;
 
+    /// <summary>
+    /// Under <see cref="OnnxPrecision.Int8"/>: the operators of each quantised matrix product (default
+    /// <see cref="Int8MatMulForm.DynamicQuantizeMatMul"/>, the fastest measured on CPU; <see cref="Int8MatMulForm.MatMulInteger"/>
+    /// for standard ONNX only). Ignored at other precisions.
+    /// </summary>
+    public Int8MatMulForm Int8Form { get; init; } = Int8MatMulForm.DynamicQuantizeMatMul;
+
     /// <summary>How images were fitted to S×S in training, recorded for the scorer (default Stretch, as METHOD §1).</summary>
     public ImageFit Fit { get; init; } = ImageFit.Stretch;
 
@@ -42,6 +52,7 @@ public sealed record DaClipExportOptions
         if (Threshold is double t && !double.IsFinite(t))
             throw new DaClipException($"DaClipExportOptions.Threshold = {t}: must be a finite number, or null for the network's own threshold.");
         if (!Enum.IsDefined(Precision)) throw new DaClipException($"DaClipExportOptions.Precision = {(int)Precision} is not an OnnxPrecision value.");
+        if (!Enum.IsDefined(Int8Form)) throw new DaClipException($"DaClipExportOptions.Int8Form = {(int)Int8Form} is not an Int8MatMulForm value.");
         if (!Enum.IsDefined(ScanForm)) throw new DaClipException($"DaClipExportOptions.ScanForm = {(int)ScanForm} is not a DarScanForm value.");
         if (!Enum.IsDefined(Fit)) throw new DaClipException($"DaClipExportOptions.Fit = {(int)Fit} is not an ImageFit value.");
     }

@@ -7,21 +7,25 @@ namespace DaClip.MLNet.Training.Export;
 /// The DA-CLIP exporter's view of an <see cref="OnnxGraphBuilder"/>: weights from TorchSharp tensors (float32, or the
 /// compute precision), cached scalar constants, precision casts and the few composite operations every graph part
 /// uses. "Compute" values are float16 under <see cref="OnnxPrecision.Float16"/> and float32 otherwise; everything else
-/// is float32.
+/// is float32. Under <see cref="OnnxPrecision.Int8"/> the linear layers' weights are int8 (<see cref="LinearWeights"/>).
 /// </summary>
 internal sealed class DaClipGraphWriter
 {
     private readonly Dictionary<(float Value, bool Half), string> _scalars = new();
 
-    public DaClipGraphWriter(OnnxGraphBuilder graph, OnnxPrecision precision)
+    public DaClipGraphWriter(OnnxGraphBuilder graph, OnnxPrecision precision, Int8MatMulForm int8Form = Int8MatMulForm.DynamicQuantizeMatMul)
     {
         Graph = graph;
         Precision = precision;
+        Int8Form = int8Form;
     }
 
     public OnnxGraphBuilder Graph { get; }
 
     public OnnxPrecision Precision { get; }
+
+    /// <summary>How quantised matrix products are written under <see cref="OnnxPrecision.Int8"/>.</summary>
+    public Int8MatMulForm Int8Form { get; }
 
     /// <summary>The batch size N as a 1-d int64 tensor of one element; set once the input exists (<see cref="SetBatchFrom"/>).</summary>
     public string Batch { get; private set; } = "";
@@ -65,10 +69,75 @@ internal sealed class DaClipGraphWriter
     public string ToFloat(string x) => Half ? Graph.Cast(x, OnnxElementType.Float) : x;
 
     /// <summary>
-    /// <c>x Wᵀ + b</c> for 2-d <paramref name="x"/> [M, in] in the compute precision, with PyTorch's [out, in] weight
-    /// layout kept (<c>Gemm</c> with <c>transB</c>).
+    /// The initializers of a linear layer <c>x Wᵀ + b</c> (PyTorch's [out, in] weight, [out] bias), named
+    /// <paramref name="weightName"/> and <paramref name="biasName"/>: in the compute precision, or under
+    /// <see cref="OnnxPrecision.Int8"/> the weight quantised (<see cref="QuantizeRows"/>).
     /// </summary>
-    public string Linear(string x, string weight, string? bias) => Graph.Gemm(x, weight, bias, transB: true);
+    public LinearWeights LinearWeights(string weightName, Tensor weight, string biasName, Tensor bias)
+    {
+        if (Precision != OnnxPrecision.Int8) return new LinearWeights(Compute(weightName, weight), Compute(biasName, bias), null);
+        var (values, shape) = Read(weight);
+        var (quantized, scales) = QuantizeRows(values, (int)shape[0], (int)shape[1]);
+        return new LinearWeights(Graph.AddInitializer(weightName + ".int8", quantized, shape[1], shape[0]), Float(biasName, bias),
+            Graph.AddInitializer(weightName + ".scale", scales, shape[0]));
+    }
+
+    /// <summary>
+    /// <c>x Wᵀ + b</c> for 2-d <paramref name="x"/> [M, in] in the compute precision: <c>Gemm</c> with <c>transB</c>
+    /// (PyTorch's layout kept), or under <see cref="OnnxPrecision.Int8"/> the dynamically quantised product in the
+    /// form <see cref="Int8Form"/>; the result is in the compute precision.
+    /// </summary>
+    public string Linear(string x, LinearWeights layer)
+    {
+        if (layer.Scales is not { } scales) return Graph.Gemm(x, layer.Weight, layer.Bias, transB: true);
+        switch (Int8Form)
+        {
+            case Int8MatMulForm.DynamicQuantizeMatMul:
+                return Graph.Node("DynamicQuantizeMatMul", [x, layer.Weight, scales, "", layer.Bias], domain: AttentionGraph.MicrosoftDomain);
+            case Int8MatMulForm.MatMulIntegerToFloat:
+                {
+                    var q = Graph.NodeMulti("DynamicQuantizeLinear", [x], 3);
+                    return Graph.Node("MatMulIntegerToFloat", [q[0], layer.Weight, q[1], scales, q[2], "", layer.Bias], domain: AttentionGraph.MicrosoftDomain);
+                }
+            default:
+                {
+                    var q = Graph.NodeMulti("DynamicQuantizeLinear", [x], 3);
+                    var product = Graph.Cast(Graph.Node("MatMulInteger", [q[0], layer.Weight, q[2]]), OnnxElementType.Float);
+                    return Graph.Add(Graph.Mul(Graph.Mul(product, q[1]), scales), layer.Bias);
+                }
+        }
+    }
+
+    /// <summary>
+    /// Symmetric per-output-channel int8 quantisation of a row-major [out, in] weight: row o gets the scale
+    /// <c>max|W[o, :]| / 127</c> (1 for an all-zero row) and the values <c>round(W / scale)</c> (half to even) in
+    /// [-127, 127]. Returns the values transposed to [in, out] (the B operand of <c>MatMulInteger</c>) and the scales.
+    /// </summary>
+    public static (sbyte[] Transposed, float[] Scales) QuantizeRows(ReadOnlySpan<float> weight, int rows, int columns)
+    {
+        var rowMajor = new sbyte[rows * columns];
+        var scales = new float[rows];
+        for (int o = 0; o < rows; o++)
+        {
+            var row = weight.Slice(o * columns, columns);
+            float max = 0;
+            foreach (var v in row) max = Math.Max(max, Math.Abs(v));
+            float scale = max > 0 ? max / 127f : 1f;
+            scales[o] = scale;
+            var target = rowMajor.AsSpan(o * columns, columns);
+            for (int i = 0; i < columns; i++)
+                target[i] = (sbyte)Math.Clamp(Math.Round(row[i] / (double)scale, MidpointRounding.ToEven), -127, 127);
+        }
+        // Transpose in 64 x 64 tiles (cache-friendly for the 1024 x 4096 matrices of ViT-L).
+        const int tile = 64;
+        var transposed = new sbyte[rows * columns];
+        for (int o0 = 0; o0 < rows; o0 += tile)
+            for (int i0 = 0; i0 < columns; i0 += tile)
+                for (int o = o0; o < Math.Min(o0 + tile, rows); o++)
+                    for (int i = i0; i < Math.Min(i0 + tile, columns); i++)
+                        transposed[i * rows + o] = rowMajor[o * columns + i];
+        return (transposed, scales);
+    }
 
     /// <summary>CLIP's QuickGELU <c>x · sigmoid(1.702 x)</c> in the precision of <paramref name="x"/> (compute).</summary>
     public string QuickGelu(string x) => Graph.Mul(x, Graph.Sigmoid(Graph.Mul(x, ComputeScalar(1.702))));

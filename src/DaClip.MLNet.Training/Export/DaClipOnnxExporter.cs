@@ -32,8 +32,9 @@ public static class DaClipOnnxExporter
             DocString = $"DA-CLIP zero-shot anomaly detector ({net.Clip.Config.ArchitectureName}, S = {size}, {o.Precision}). " +
                         $"Input '{DaClipModelTensors.Pixels}': float32 [N, 3, {size}, {size}] RGB in [0, 1] (CLIP normalisation is inside the graph).",
         };
-        if (o.FusedAttention) model.AddOpsetImport(AttentionGraph.MicrosoftDomain, 1);
-        var w = new DaClipGraphWriter(model.Graph, o.Precision);
+        bool contribInt8 = o.Precision == OnnxPrecision.Int8 && o.Int8Form != Int8MatMulForm.MatMulInteger;
+        if (o.FusedAttention || contribInt8) model.AddOpsetImport(AttentionGraph.MicrosoftDomain, 1);
+        var w = new DaClipGraphWriter(model.Graph, o.Precision, o.Int8Form);
         using (torch.no_grad())
         using (var scope = torch.NewDisposeScope())
         {
@@ -67,6 +68,8 @@ public static class DaClipOnnxExporter
         model.SetMetadata(DaClipModelMetadata.Backbone, net.Clip.Config.ArchitectureName);
         model.SetMetadata(DaClipModelMetadata.OptionsJson, (options with { Threshold = o.Threshold ?? options.Threshold }).ToJson());
         model.SetMetadata(DaClipModelMetadata.Threshold, threshold.ToString("R", CultureInfo.InvariantCulture));
+        model.SetMetadata(DaClipModelMetadata.Precision, o.Precision.ToString());
+        if (o.Precision == OnnxPrecision.Int8) model.SetMetadata(DaClipModelMetadata.Int8Form, o.Int8Form.ToString());
         return model;
     }
 

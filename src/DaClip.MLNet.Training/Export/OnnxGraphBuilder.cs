@@ -87,6 +87,10 @@ public sealed partial class OnnxGraphBuilder
     public string AddInitializer(string? name, ReadOnlySpan<Half> data, params long[] shape) =>
         AddInitializer(OnnxTensors.Float16(name ?? "", data, shape));
 
+    /// <summary>Adds an int8 initializer of the given shape; <paramref name="name"/> null for a generated name.</summary>
+    public string AddInitializer(string? name, ReadOnlySpan<sbyte> data, params long[] shape) =>
+        AddInitializer(OnnxTensors.Int8(name ?? "", data, shape));
+
     /// <summary>Adds an int64 initializer of the given shape; <paramref name="name"/> null for a generated name.</summary>
     public string AddInitializer(string? name, ReadOnlySpan<long> data, params long[] shape) =>
         AddInitializer(OnnxTensors.Int64(name ?? "", data, shape));

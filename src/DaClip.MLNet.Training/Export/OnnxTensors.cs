@@ -18,6 +18,14 @@ public static class OnnxTensors
     public static TensorProto Float16(string name, ReadOnlySpan<Half> data, params long[] shape) =>
         Create(name, OnnxElementType.Float16, MemoryMarshal.AsBytes(data), data.Length, shape);
 
+    /// <summary>A signed 8-bit integer tensor (quantised weights).</summary>
+    public static TensorProto Int8(string name, ReadOnlySpan<sbyte> data, params long[] shape) =>
+        Create(name, OnnxElementType.Int8, MemoryMarshal.AsBytes(data), data.Length, shape);
+
+    /// <summary>An unsigned 8-bit integer tensor (quantisation zero points).</summary>
+    public static TensorProto UInt8(string name, ReadOnlySpan<byte> data, params long[] shape) =>
+        Create(name, OnnxElementType.UInt8, data, data.Length, shape);
+
     /// <summary>An int64 tensor.</summary>
     public static TensorProto Int64(string name, ReadOnlySpan<long> data, params long[] shape) =>
         Create(name, OnnxElementType.Int64, MemoryMarshal.AsBytes(data), data.Length, shape);

@@ -58,20 +58,20 @@ internal static class VisionTowerGraph
             string values;
             if (layer < depth)
             {
-                var qkv = g.Split(w.Linear(a, block.InProjScaled(), block.InBiasScaled()), 1, width, width, width);
+                var qkv = g.Split(w.Linear(a, block.InProjScaled()), 1, width, width, width);
                 values = qkv[2];
                 var context = attention.Emit(qkv[0], qkv[1], values, tokens, 1.0);
-                x = g.Add(x, w.ToFloat(w.Linear(context, block.OutWeight, block.OutBias)));
+                x = g.Add(x, w.ToFloat(w.Linear(context, block.Out)));
                 x = g.Add(x, Mlp(w, x, Param("ln_2.weight"), Param("ln_2.bias"), block));
             }
             else
             {
                 // The last block feeds only the class token onwards: its query and MLP run on that row alone.
-                var kv = g.Split(w.Linear(a, block.KeyValueWeight(), block.KeyValueBias()), 1, width, width);
+                var kv = g.Split(w.Linear(a, block.KeyValue()), 1, width, width);
                 values = kv[1];
                 var clsA = ClassRows(g, a, tokens, width);
-                var context = attention.Emit(w.Linear(clsA, block.QueryScaled(), block.QueryBiasScaled()), kv[0], values, 1, 1.0);
-                var clsX = g.Add(ClassRows(g, x, tokens, width), w.ToFloat(w.Linear(context, block.OutWeight, block.OutBias)));
+                var context = attention.Emit(w.Linear(clsA, block.QueryScaled()), kv[0], values, 1, 1.0);
+                var clsX = g.Add(ClassRows(g, x, tokens, width), w.ToFloat(w.Linear(context, block.Out)));
                 x = g.Add(clsX, Mlp(w, clsX, Param("ln_2.weight"), Param("ln_2.bias"), block));  // [N, W]
             }
             if (vvHere)
@@ -79,7 +79,7 @@ internal static class VisionTowerGraph
                 // V-V attention: query = key = value = the V projection, same out_proj, no MLP.
                 g.NodeNamePrefix = $"vision/block{layer}/vv/";
                 var context = attention.Emit(values, values, values, tokens, attention.Scale);
-                v = g.Add(v!, w.ToFloat(w.Linear(context, block.OutWeight, block.OutBias)));
+                v = g.Add(v!, w.ToFloat(w.Linear(context, block.Out)));
             }
             int tapIndex = Array.IndexOf(taps, layer);
             if (tapIndex >= 0) tapTokens[tapIndex] = layer >= vvStart ? v! : x;
@@ -100,15 +100,18 @@ internal static class VisionTowerGraph
     private static string Mlp(DaClipGraphWriter w, string x, string lnWeight, string lnBias, BlockWeights block)
     {
         var h = w.ToCompute(w.LayerNorm(x, lnWeight, lnBias));
-        h = w.QuickGelu(w.Linear(h, block.FcWeight, block.FcBias));
-        return w.ToFloat(w.Linear(h, block.ProjWeight, block.ProjBias));
+        h = w.QuickGelu(w.Linear(h, block.Fc));
+        return w.ToFloat(w.Linear(h, block.Proj));
     }
 
     /// <summary>Row 0 of every image (the class token) of tokens [N·T, W], as [N, W].</summary>
     private static string ClassRows(OnnxGraphBuilder g, string x, int tokens, int width) =>
         g.Reshape(g.Slice(g.Reshape(x, -1, tokens, width), [0], [1], [1]), -1, width);
 
-    /// <summary>One block's projection weights as initializers (compute precision), with the query rows pre-scaled.</summary>
+    /// <summary>
+    /// One block's linear layers as initializers (compute precision, or int8 under <see cref="OnnxPrecision.Int8"/>),
+    /// with the query rows of <c>in_proj</c> pre-scaled; the <c>in_proj</c> variants are written when first asked for.
+    /// </summary>
     private sealed class BlockWeights
     {
         private readonly DaClipGraphWriter _w;
@@ -126,41 +129,41 @@ internal static class VisionTowerGraph
             _scale = 1.0 / Math.Sqrt(width / heads);
             _inWeight = prm[key + "attn.in_proj_weight"];
             _inBias = prm[key + "attn.in_proj_bias"];
-            OutWeight = w.Compute(name + "attn.out_proj.weight", prm[key + "attn.out_proj.weight"]);
-            OutBias = w.Compute(name + "attn.out_proj.bias", prm[key + "attn.out_proj.bias"]);
-            FcWeight = w.Compute(name + "mlp.c_fc.weight", prm[key + "mlp.c_fc.weight"]);
-            FcBias = w.Compute(name + "mlp.c_fc.bias", prm[key + "mlp.c_fc.bias"]);
-            ProjWeight = w.Compute(name + "mlp.c_proj.weight", prm[key + "mlp.c_proj.weight"]);
-            ProjBias = w.Compute(name + "mlp.c_proj.bias", prm[key + "mlp.c_proj.bias"]);
+            LinearWeights Layer(string part) =>
+                w.LinearWeights(name + part + ".weight", prm[key + part + ".weight"], name + part + ".bias", prm[key + part + ".bias"]);
+            Out = Layer("attn.out_proj");
+            Fc = Layer("mlp.c_fc");
+            Proj = Layer("mlp.c_proj");
         }
 
-        public string OutWeight { get; }
-        public string OutBias { get; }
-        public string FcWeight { get; }
-        public string FcBias { get; }
-        public string ProjWeight { get; }
-        public string ProjBias { get; }
+        public LinearWeights Out { get; }
+        public LinearWeights Fc { get; }
+        public LinearWeights Proj { get; }
 
-        public string InProjScaled() => Scaled("attn.in_proj_weight.scaled_q", _inWeight, 3 * _width);
+        /// <summary>q, k, v rows of <c>in_proj</c>, the query rows multiplied by 1/√d.</summary>
+        public LinearWeights InProjScaled() => Scaled("attn.in_proj_weight.scaled_q", "attn.in_proj_bias.scaled_q", 3 * _width);
 
-        public string InBiasScaled() => Scaled("attn.in_proj_bias.scaled_q", _inBias, 3 * _width);
+        /// <summary>The query rows alone, multiplied by 1/√d.</summary>
+        public LinearWeights QueryScaled() => Scaled("attn.q_proj_weight.scaled", "attn.q_proj_bias.scaled", _width);
 
-        public string QueryScaled() => Scaled("attn.q_proj_weight.scaled", _inWeight, _width);
-
-        public string QueryBiasScaled() => Scaled("attn.q_proj_bias.scaled", _inBias, _width);
-
-        public string KeyValueWeight() => Rows("attn.kv_proj_weight", _inWeight, _width, 2 * _width);
-
-        public string KeyValueBias() => Rows("attn.kv_proj_bias", _inBias, _width, 2 * _width);
-
-        /// <summary>The first <paramref name="count"/> rows of an in_proj tensor, the query rows (the first W) multiplied by 1/√d.</summary>
-        private string Scaled(string name, Tensor t, int count)
+        /// <summary>The key and value rows.</summary>
+        public LinearWeights KeyValue()
         {
             using var scope = torch.NewDisposeScope();
-            var q = t.narrow(0, 0, _width) * _scale;
-            return _w.Compute(_name + name, count > _width ? torch.cat([q, t.narrow(0, _width, count - _width)], 0) : q);
+            return _w.LinearWeights(_name + "attn.kv_proj_weight", _inWeight.narrow(0, _width, 2 * _width),
+                _name + "attn.kv_proj_bias", _inBias.narrow(0, _width, 2 * _width));
         }
 
-        private string Rows(string name, Tensor t, int start, int count) => _w.Compute(_name + name, t.narrow(0, start, count));
+        /// <summary>The first <paramref name="count"/> rows of in_proj, the query rows (the first W) multiplied by 1/√d.</summary>
+        private LinearWeights Scaled(string weightName, string biasName, int count)
+        {
+            using var scope = torch.NewDisposeScope();
+            Tensor Rows(Tensor t)
+            {
+                var q = t.narrow(0, 0, _width) * _scale;
+                return count > _width ? torch.cat([q, t.narrow(0, _width, count - _width)], 0) : q;
+            }
+            return _w.LinearWeights(_name + weightName, Rows(_inWeight), _name + biasName, Rows(_inBias));
+        }
     }
 }

@@ -61,7 +61,7 @@ public sealed class DaClipEstimator : IEstimator<DaClipTransformer>
         using var data = new DataViewTrainingSet(input, kind, o.ImageColumnName, o.LabelColumnName, o.MaskColumnName, preprocessor);
         if (data.Count == 0) throw new DaClipException("The training data has no rows: give auxiliary images with labels (and masks where known).");
         _log.Info($"DA-CLIP training on {data.Count} images ({data.AnomalousCount} anomalous) from column '{o.ImageColumnName}' ({kind}), " +
-            $"S = {model.ImageSize} ({fit}), backbone {o.Backbone}, {o.Epochs} epoch(s), batch {o.BatchSize}, lr {o.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {o.Seed}, device {o.TrainingDevice}.");
+            $"S = {model.ImageSize} ({fit}), {o.ExportPrecision} export, backbone {o.Backbone}, {o.Epochs} epoch(s), batch {o.BatchSize}, lr {o.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {o.Seed}, device {o.TrainingDevice}.");
         if (o.ClassColumnName is not null) LogClasses(input);
 
         byte[] onnx;
@@ -76,7 +76,7 @@ public sealed class DaClipEstimator : IEstimator<DaClipTransformer>
                 ? $"Nothing left to train: the checkpoint already holds {result.EpochsCompleted} epoch(s)."
                 : $"Training done: final mean loss {result.EpochLosses[^1].ToString("F4", CultureInfo.InvariantCulture)} after {result.EpochsCompleted} epoch(s).");
             network.eval();
-            onnx = DaClipOnnxExporter.ExportToBytes(network, new DaClipExportOptions { Threshold = o.Threshold, Fit = fit });
+            onnx = DaClipOnnxExporter.ExportToBytes(network, new DaClipExportOptions { Threshold = o.Threshold, Fit = fit, Precision = o.ExportPrecision });
         }
         return DaClipTransformer.Create(_ml, _log, onnx, $"DA-CLIP trained on {o.Backbone}", o, kind);
     }

@@ -85,6 +85,12 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <summary>The ONNX model's metadata (<see cref="DaClipModelMetadata"/> keys, the DA-CLIP options as JSON, ...).</summary>
     public IReadOnlyDictionary<string, string> ModelMetadata { get; }
 
+    /// <summary>
+    /// The numeric precision of the ONNX graph (<see cref="DaClipModelMetadata.Precision"/>: <c>Float32</c>,
+    /// <c>Float16</c> or <c>Int8</c>), or null for models exported before it was recorded.
+    /// </summary>
+    public string? Precision => ModelMetadata.GetValueOrDefault(DaClipModelMetadata.Precision);
+
     /// <inheritdoc />
     public bool IsRowToRowMapper => ((ITransformer)Chain).IsRowToRowMapper;
 
@@ -237,19 +243,23 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
 
     /// <summary>
     /// Scores the images of <paramref name="data"/> (its <see cref="ImageColumnName"/>) with ONNX Runtime in batches of
-    /// <paramref name="batchSize"/>, outside ML.NET's row-at-a-time path; the numbers are those of <see cref="Transform"/>.
-    /// Results are in row order. Cancelling <paramref name="cancellation"/> stops before the next image and ends a model
-    /// run in progress.
+    /// <paramref name="batchSize"/> (null: <see cref="DaClipScorerOptions.DefaultBatchSize"/>, several batches at once as
+    /// <see cref="DaClipScorerOptions.DefaultConcurrentBatches"/> says), outside ML.NET's row-at-a-time path; the numbers
+    /// are those of <see cref="Transform"/> (for an int8 model exactly so at batch size 1: its activations are quantised
+    /// per batch). Results are in row order. Cancelling <paramref name="cancellation"/> stops before the next image and
+    /// ends the model runs in progress.
     /// </summary>
     /// <exception cref="ImageInputException">An image cannot be decoded.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
-    public IReadOnlyList<DaClipPrediction> ScoreBatch(IDataView data, int batchSize = 8, CancellationToken cancellation = default)
+    public IReadOnlyList<DaClipPrediction> ScoreBatch(IDataView data, int? batchSize = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        int runSize = batchSize ?? DaClipScorerOptions.DefaultBatchSize;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runSize, nameof(batchSize));
         using var lease = _guard.Enter();
         CheckInput(data.Schema);
         var scorer = _scorer.Value;
+        int group = runSize * scorer.ConcurrentBatches;   // images read per scorer call, so that its batches can run at once
         var column = data.Schema[ImageColumnName];
         var results = new List<DaClipPrediction>();
         using var cursor = data.GetRowCursor([column]);
@@ -258,7 +268,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             case DaClipImageKind.Path:
                 {
                     var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
-                    var batch = new List<string>(batchSize);
+                    var batch = new List<string>(group);
                     ReadOnlyMemory<char> value = default;
                     while (true)
                     {
@@ -269,9 +279,9 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                             getter(ref value);
                             batch.Add(value.ToString());
                         }
-                        if (batch.Count == batchSize || (!more && batch.Count > 0))
+                        if (batch.Count == group || (!more && batch.Count > 0))
                         {
-                            results.AddRange(scorer.Score(batch, batchSize, cancellation));
+                            results.AddRange(scorer.Score(batch, runSize, cancellation));
                             batch.Clear();
                         }
                         if (!more) break;
@@ -282,7 +292,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                 {
                     var getter = cursor.GetGetter<VBuffer<byte>>(column);
                     VBuffer<byte> value = default;
-                    results.AddRange(ScoreDecoded(scorer, cursor, batchSize, cancellation, i =>
+                    results.AddRange(ScoreDecoded(scorer, cursor, runSize, group, cancellation, i =>
                     {
                         getter(ref value);
                         var bytes = value.DenseValues().ToArray();
@@ -294,7 +304,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
                 {
                     var getter = cursor.GetGetter<MLImage>(column);
                     MLImage value = null!;
-                    results.AddRange(ScoreDecoded(scorer, cursor, batchSize, cancellation, i =>
+                    results.AddRange(ScoreDecoded(scorer, cursor, runSize, group, cancellation, i =>
                     {
                         getter(ref value);
                         var image = ImageDecoder.FromMLImage(value ?? throw new ImageInputException($"row {i}", "the image is missing (null)."), $"row {i}");
@@ -386,7 +396,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             Threshold = model.Threshold,
         };
         model.SetMetadata(DaClipChainLayout.SpecMetadataKey, spec.ToJson());
-        log.Info($"DA-CLIP model {source}: input {spec.ImageSize} x {spec.ImageSize} ({spec.Fit}), threshold {spec.Threshold.ToString("R", CultureInfo.InvariantCulture)}, " +
+        log.Info($"DA-CLIP model {source}: {model.GetMetadata(DaClipModelMetadata.Precision) ?? "precision not recorded"}, input {spec.ImageSize} x {spec.ImageSize} ({spec.Fit}), threshold {spec.Threshold.ToString("R", CultureInfo.InvariantCulture)}, " +
             $"images from column '{spec.ImageColumnName}' ({spec.ImageKind}), ONNX Runtime on {(options.GpuDeviceId is int g ? $"GPU {g}" + (options.FallbackToCpu ? " (CPU fallback)" : "") : "CPU")}.");
         return Build(ml, log, model, spec, options.GpuDeviceId, options.FallbackToCpu);
     }
@@ -452,17 +462,17 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         return new DaClipOnnxScorer(_file.Path, new DaClipScorerOptions { Provider = provider, GpuDeviceId = _gpuDeviceId ?? 0, Fit = Fit, Log = _log.AsAction() });
     }
 
-    private static IEnumerable<DaClipPrediction> ScoreDecoded(DaClipOnnxScorer scorer, DataViewRowCursor cursor, int batchSize, CancellationToken cancellation,
-        Func<long, Func<RgbImage>> read)
+    private static IEnumerable<DaClipPrediction> ScoreDecoded(DaClipOnnxScorer scorer, DataViewRowCursor cursor, int batchSize, int group,
+        CancellationToken cancellation, Func<long, Func<RgbImage>> read)
     {
-        var pending = new List<Func<RgbImage>>(batchSize);
+        var pending = new List<Func<RgbImage>>(group);
         long row = 0;
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
             bool more = cursor.MoveNext();
             if (more) pending.Add(read(row++));
-            if (pending.Count == batchSize || (!more && pending.Count > 0))
+            if (pending.Count == group || (!more && pending.Count > 0))
             {
                 var images = new RgbImage[pending.Count];
                 try

@@ -33,6 +33,16 @@ public static class DaClipModelMetadata
     /// <summary>The score threshold baked into <c>predicted_label</c> (invariant-culture float).</summary>
     public const string Threshold = "daclip.threshold";
 
+    /// <summary>
+    /// Numeric precision of the graph's heavy computation: <c>Float32</c>, <c>Float16</c> or <c>Int8</c> (the
+    /// exporter's <c>OnnxPrecision</c> name). Absent in models exported before it was recorded (those are Float32 or
+    /// Float16); <see cref="DaClipOnnxScorer.Precision"/> reports it.
+    /// </summary>
+    public const string Precision = "daclip.precision";
+
+    /// <summary>For Int8 models: how the quantised matrix products are written (the exporter's <c>Int8MatMulForm</c> name; informational).</summary>
+    public const string Int8Form = "daclip.int8_form";
+
     /// <summary>The value of <see cref="Format"/>.</summary>
     public const string FormatName = "daclip-anomaly-onnx";
 

@@ -38,6 +38,7 @@ public sealed class DaClipOnnxScorer : IDisposable
         _guard = new InFlightGuard(this);
         _options = options ?? new DaClipScorerOptions();
         if (_options.MaxDecodeParallelism <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.MaxDecodeParallelism, "MaxDecodeParallelism must be positive.");
+        if (_options.ConcurrentBatches <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.ConcurrentBatches, "ConcurrentBatches must be positive.");
         ModelSource = name;
         var log = _options.Log ?? (message => System.Diagnostics.Trace.WriteLine(message, "DaClip.MLNet"));
         (_session, ExecutionProvider) = OnnxSessionFactory.Create(path, bytes, name, _options, log);
@@ -48,6 +49,7 @@ public sealed class DaClipOnnxScorer : IDisposable
             ImageSize = ReadImageSize();
             Threshold = ReadThreshold();
             Preprocessor = new ImagePreprocessor(ImageSize, _options.Fit ?? ReadFit());
+            Precision = Metadata.GetValueOrDefault(DaClipModelMetadata.Precision);
         }
         catch
         {
@@ -68,8 +70,17 @@ public sealed class DaClipOnnxScorer : IDisposable
     /// <summary>The threshold baked into <c>predicted_label</c>, from the model's metadata; null when it does not say.</summary>
     public float? Threshold { get; }
 
+    /// <summary>
+    /// The numeric precision the model was exported with (<see cref="DaClipModelMetadata.Precision"/>: <c>Float32</c>,
+    /// <c>Float16</c> or <c>Int8</c>), or null for models exported before it was recorded (Float32 or Float16).
+    /// </summary>
+    public string? Precision { get; }
+
     /// <summary>The model's <c>metadata_props</c>.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Batches a multi-image <c>Score</c> call runs at once (<see cref="DaClipScorerOptions.ConcurrentBatches"/>).</summary>
+    public int ConcurrentBatches => _options.ConcurrentBatches;
 
     /// <summary>The preprocessing applied to every image (S x S, the fit in use).</summary>
     public ImagePreprocessor Preprocessor { get; }
@@ -79,27 +90,29 @@ public sealed class DaClipOnnxScorer : IDisposable
     public DaClipPrediction Score(string imagePath) => Score([imagePath], 1)[0];
 
     /// <summary>
-    /// Scores image files, <paramref name="batchSize"/> per model run; results in input order. Cancelling
-    /// <paramref name="cancellation"/> stops before the next image is decoded and ends a model run in progress.
+    /// Scores image files, <paramref name="batchSize"/> per model run (null: <see cref="DaClipScorerOptions.DefaultBatchSize"/>),
+    /// up to <see cref="DaClipScorerOptions.ConcurrentBatches"/> runs at once; results in input order. Cancelling
+    /// <paramref name="cancellation"/> stops before the next image is decoded and ends the model runs in progress.
     /// </summary>
-    /// <exception cref="ImageInputException">An image cannot be decoded (the first failing one in its batch is reported).</exception>
+    /// <exception cref="ImageInputException">An image cannot be decoded (the first failing one in input order is reported).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
-    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<string> imagePaths, int batchSize = 8, CancellationToken cancellation = default)
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<string> imagePaths, int? batchSize = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
         return ScoreBatched(imagePaths, batchSize, (path, _) => ImageDecoder.Decode(path), (path, _) => path, cancellation);
     }
 
-    /// <summary>Scores ML.NET images (see <see cref="ImageDecoder.FromMLImage"/>); results in input order.</summary>
-    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<MLImage> images, int batchSize = 8)
+    /// <summary>Scores ML.NET images (see <see cref="ImageDecoder.FromMLImage"/>) as <see cref="Score(IReadOnlyList{string}, int?, CancellationToken)"/> does; results in input order.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<MLImage> images, int? batchSize = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return ScoreBatched(images, batchSize, (image, i) => ImageDecoder.FromMLImage(image, Index(i)), (_, i) => Index(i));
+        return ScoreBatched(images, batchSize, (image, i) => ImageDecoder.FromMLImage(image, Index(i)), (_, i) => Index(i), cancellation);
     }
 
-    /// <summary>Scores decoded images; results in input order. Cancelling <paramref name="cancellation"/> ends a model run in progress.</summary>
+    /// <summary>Scores decoded images as <see cref="Score(IReadOnlyList{string}, int?, CancellationToken)"/> does; results in input order.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
-    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<RgbImage> images, int batchSize = 8, CancellationToken cancellation = default)
+    public IReadOnlyList<DaClipPrediction> Score(IReadOnlyList<RgbImage> images, int? batchSize = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         return ScoreBatched(images, batchSize, (image, _) => image, (_, i) => Index(i), cancellation);
@@ -130,38 +143,65 @@ public sealed class DaClipOnnxScorer : IDisposable
         if (_guard.Close()) _session.Dispose();
     }
 
-    private IReadOnlyList<DaClipPrediction> ScoreBatched<T>(IReadOnlyList<T> items, int batchSize, Func<T, int, RgbImage> decode,
+    private IReadOnlyList<DaClipPrediction> ScoreBatched<T>(IReadOnlyList<T> items, int? batchSizeOrDefault, Func<T, int, RgbImage> decode,
         Func<T, int, string> describe, CancellationToken cancellation = default)
     {
+        int batchSize = batchSizeOrDefault ?? DaClipScorerOptions.DefaultBatchSize;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         using var lease = _guard.Enter();
-        var results = new List<DaClipPrediction>(items.Count);
-        int len = Preprocessor.TensorLength;
-        for (int start = 0; start < items.Count; start += batchSize)
+        int batches = (items.Count + batchSize - 1) / batchSize;
+        var results = new DaClipPrediction[batches][];
+        if (_options.ConcurrentBatches == 1 || batches <= 1)
         {
-            cancellation.ThrowIfCancellationRequested();
-            int n = Math.Min(batchSize, items.Count - start);
-            using var input = AllocateInput(n);
-            var errors = new Exception?[n];
-            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDecodeParallelism }, i =>
+            for (int b = 0; b < batches; b++) results[b] = ScoreOneBatch(items, b * batchSize, batchSize, decode, describe, cancellation);
+        }
+        else
+        {
+            // Batches run concurrently on the shared session; a failure is reported for the earliest failing batch.
+            var errors = new Exception?[batches];
+            Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = _options.ConcurrentBatches }, (b, state) =>
             {
                 try
                 {
-                    cancellation.ThrowIfCancellationRequested();
-                    Preprocessor.ProcessInto(decode(items[start + i], start + i), input.GetTensorMutableDataAsSpan<float>().Slice(i * len, len));
+                    results[b] = ScoreOneBatch(items, b * batchSize, batchSize, decode, describe, cancellation);
                 }
                 catch (Exception e)
                 {
-                    errors[i] = e;
+                    errors[b] = e;
+                    state.Break();
                 }
             });
             cancellation.ThrowIfCancellationRequested();
             if (errors.FirstOrDefault(e => e != null) is { } error) ExceptionDispatchInfo.Throw(error);
-            var sources = new string[n];
-            for (int i = 0; i < n; i++) sources[i] = describe(items[start + i], start + i);
-            results.AddRange(Run(input, n, sources, cancellation));
         }
-        return results;
+        return results.SelectMany(r => r).ToList();
+    }
+
+    private DaClipPrediction[] ScoreOneBatch<T>(IReadOnlyList<T> items, int start, int batchSize, Func<T, int, RgbImage> decode, Func<T, int, string> describe,
+        CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        int len = Preprocessor.TensorLength;
+        int n = Math.Min(batchSize, items.Count - start);
+        using var input = AllocateInput(n);
+        var errors = new Exception?[n];
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDecodeParallelism }, i =>
+        {
+            try
+            {
+                cancellation.ThrowIfCancellationRequested();
+                Preprocessor.ProcessInto(decode(items[start + i], start + i), input.GetTensorMutableDataAsSpan<float>().Slice(i * len, len));
+            }
+            catch (Exception e)
+            {
+                errors[i] = e;
+            }
+        });
+        cancellation.ThrowIfCancellationRequested();
+        if (errors.FirstOrDefault(e => e != null) is { } error) ExceptionDispatchInfo.Throw(error);
+        var sources = new string[n];
+        for (int i = 0; i < n; i++) sources[i] = describe(items[start + i], start + i);
+        return Run(input, n, sources, cancellation);
     }
 
     /// <summary>

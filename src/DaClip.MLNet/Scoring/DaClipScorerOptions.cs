@@ -12,8 +12,29 @@ public sealed record DaClipScorerOptions
     /// <summary>CUDA device ordinal for CUDA / TensorRT. Default 0.</summary>
     public int GpuDeviceId { get; init; }
 
-    /// <summary>Threads ONNX Runtime uses inside one operator on CPU; 0 (default) lets it choose (one per physical core).</summary>
+    /// <summary>
+    /// Images per ONNX Runtime run when the caller does not say (<see cref="DaClipOnnxScorer.Score(IReadOnlyList{string}, int?)"/>,
+    /// <c>DaClipTransformer.ScoreBatch</c>, <c>daclip predict</c> / <c>test</c>): the best setting measured by
+    /// <c>daclip bench infer --throughput</c> on a 2-core CPU (docs/benchmarks.md).
+    /// </summary>
+    public const int DefaultBatchSize = 2;
+
+    /// <summary>The default of <see cref="ConcurrentBatches"/>, measured with <see cref="DefaultBatchSize"/> (docs/benchmarks.md).</summary>
+    public const int DefaultConcurrentBatches = 2;
+
+    /// <summary>
+    /// Threads ONNX Runtime uses inside one operator on CPU; 0 (default) lets it choose: one per physical core, or with
+    /// <see cref="ConcurrentBatches"/> K &gt; 1 the processor count divided by K (at least 1), so that K concurrent runs
+    /// share the cores.
+    /// </summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>
+    /// Batches a multi-image <c>Score</c> call runs at once on the one session (the weights are shared; each run needs
+    /// its own activations). Default <see cref="DefaultConcurrentBatches"/>; 1 runs them one after another. Results are
+    /// in input order and identical whatever the value (each batch runs alone on its inputs).
+    /// </summary>
+    public int ConcurrentBatches { get; init; } = DefaultConcurrentBatches;
 
     /// <summary>Graph optimisations applied when the session is created. Default <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/>.</summary>
     public GraphOptimizationLevel GraphOptimizationLevel { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;

@@ -89,6 +89,7 @@ internal static class OnnxSessionFactory
     {
         var so = new SessionOptions { GraphOptimizationLevel = options.GraphOptimizationLevel };
         if (options.IntraOpThreads > 0) so.IntraOpNumThreads = options.IntraOpThreads;
+        else if (options.ConcurrentBatches > 1) so.IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount / options.ConcurrentBatches);
         return so;
     }
 }

@@ -178,6 +178,51 @@ public sealed class ModelVerbsTests
     }
 
     [TestMethod]
+    public void Export_int8_scores_close_to_float32_and_predicts_through_a_saved_zip()
+    {
+        var fp32 = _dir.File("model-fp32-for-int8.onnx");
+        var (exit, output, err) = CliRunner.Run("export", "--model", _model, "--onnx", fp32);
+        Assert.AreEqual(0, exit, err);
+        var int8 = _dir.File("model-int8.onnx");
+        (exit, output, err) = CliRunner.Run("export", "--model", _model, "--onnx", int8, "--int8", "--json");
+        Assert.AreEqual(0, exit, err);
+        Assert.AreEqual("int8", JsonDocument.Parse(output).RootElement.GetProperty("precision").GetString());
+        (exit, _, err) = CliRunner.Run("export", "--model", _model, "--onnx", int8, "--int8", "--fp16");
+        Assert.AreEqual(2, exit);
+        StringAssert.Contains(err, "exclude each other");
+
+        var images = Directory.EnumerateFiles(_heldOut, "*.png", SearchOption.AllDirectories).Where(p => !p.Contains("ground_truth", StringComparison.Ordinal)).Order().ToList();
+        var cpu = new DaClipScorerOptions { Provider = ExecutionProvider.Cpu, Log = _ => { } };
+        using var full = new DaClipOnnxScorer(fp32, cpu);
+        using var quantized = new DaClipOnnxScorer(int8, cpu);
+        Assert.AreEqual("Int8", quantized.Precision);
+        Assert.AreEqual(Size, quantized.ImageSize);
+        var a = full.Score(images, 1);
+        var b = quantized.Score(images, 1);
+        Tolerance.AssertClose(b.Select(p => p.Score).ToArray(), a.Select(p => p.Score).ToArray(), 0.02, 0, "int8 scores");
+        for (int i = 0; i < images.Count; i++) Assert.IsGreaterThan(0.99, Correlation.Pearson(b[i].AnomalyMap, a[i].AnomalyMap), $"int8 map of {images[i]}");
+
+        // The int8 graph in an ML.NET zip, scored by `daclip predict` (batch 1: the same runs as the scorer above).
+        var ml = new MLContext(seed: 1);
+        var zip = _dir.File("model-int8.zip");
+        using (var transformer = ml.Transforms.ApplyDaClipModel(File.ReadAllBytes(int8), new DaClipScoringOptions { ImageColumnName = "ImagePath" })
+            .Fit(ml.Data.LoadFromEnumerable(images.Select(p => new { ImagePath = p }))))
+        {
+            Assert.AreEqual("Int8", transformer.Precision);
+            transformer.Save(zip);
+        }
+        (exit, output, err) = CliRunner.Run(["predict", "--model", zip, "--batch-size", "1", "--json", .. images]);
+        Assert.AreEqual(0, exit, err);
+        var predicted = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.HasCount(images.Count, predicted);
+        for (int i = 0; i < images.Count; i++)
+        {
+            Assert.AreEqual(Path.GetFullPath(images[i]), Path.GetFullPath(predicted[i].GetProperty("image").GetString()!));
+            Assert.AreEqual(b[i].Score, predicted[i].GetProperty("score").GetSingle(), $"predict score of {images[i]}");
+        }
+    }
+
+    [TestMethod]
     public void Export_fp16_says_what_it_needs_when_the_checkpoint_or_record_is_missing_or_wrong()
     {
         var alone = _dir.File(Path.Combine("alone", "model.zip"));

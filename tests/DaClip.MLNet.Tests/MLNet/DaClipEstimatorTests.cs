@@ -93,6 +93,44 @@ public class DaClipEstimatorTests
     }
 
     [TestMethod]
+    public void Fit_WithInt8Export_ScoresThroughTransformBatchAndSaveLoad_CloseToFloat32()
+    {
+        using var temp = new TempDir("mlnet-estimator-int8");
+        var ml = new MLContext(seed: 1) { TempFilePath = temp.Path };
+        var data = MLNetTestData.Rows(ml, _f.Images);
+        var options = Options();
+        options.Epochs = 1;
+        using var fp32 = new DaClipEstimator(ml, options).Fit(data);
+        options.ExportPrecision = DaClip.MLNet.Training.Export.OnnxPrecision.Int8;
+        using var int8 = new DaClipEstimator(ml, options).Fit(data);
+        Assert.AreEqual("Float32", fp32.Precision);
+        Assert.AreEqual("Int8", int8.Precision, "the precision travels in the model's metadata");
+        Assert.IsLessThan(0.6 * fp32.GetOnnxModel().Length, int8.GetOnnxModel().Length, "int8 weights shrink the model");
+
+        // Transform runs one image per ONNX Runtime call: the same as ScoreBatch with batch 1 (int8 activations are
+        // quantised per batch, so other batch sizes move the scores within the quantisation error).
+        var expected = DaClipSaveLoadTests.Results(int8.Transform(data));
+        CollectionAssert.AreEqual(expected.Scores, int8.ScoreBatch(data, batchSize: 1).Select(p => p.Score).ToArray(), "ScoreBatch on the int8 graph");
+        var reference = DaClipSaveLoadTests.Results(fp32.Transform(data));
+        for (int i = 0; i < expected.Scores.Length; i++)
+        {
+            Assert.AreEqual(reference.Scores[i], expected.Scores[i], 0.02, $"int8 score {i} near float32");
+            Assert.IsGreaterThan(0.99, DaClip.MLNet.Metrics.Correlation.Pearson(expected.Maps[i], reference.Maps[i]), $"int8 map {i} correlates with float32");
+        }
+
+        var zip = Path.Combine(temp.Path, "int8.zip");
+        int8.Save(zip, data.Schema);
+        using (var loaded = DaClipTransformer.Load(new MLContext(), zip))
+        {
+            Assert.AreEqual("Int8", loaded.Precision);
+            var again = DaClipSaveLoadTests.Results(loaded.Transform(MLNetTestData.Rows(ml, _f.Images)));
+            CollectionAssert.AreEqual(expected.Scores, again.Scores, "saved and loaded int8 model scores the same");
+            for (int i = 0; i < again.Maps.Length; i++) CollectionAssert.AreEqual(expected.Maps[i], again.Maps[i], $"map {i} after load");
+        }
+        File.Delete(zip);
+    }
+
+    [TestMethod]
     public void CatalogEntryPoint_LogsToMLContext_AndChecksColumns()
     {
         var ml = new MLContext(seed: 1);
