@@ -373,7 +373,7 @@ internal static class InferenceBenchmark
     }
 
     /// <summary>
-    /// Images/s of <see cref="DaClipOnnxScorer.Score(IReadOnlyList{RgbImage}, int?)"/> for every batch size B and
+    /// Images/s of <see cref="DaClipOnnxScorer.Score(IReadOnlyList{RgbImage}, int?, CancellationToken)"/> for every batch size B and
     /// concurrency K (one session per K, intra-op threads = threads / K), after one untimed call per session.
     /// </summary>
     private static void Throughput(Settings s, string path, TextWriter log, InferenceBenchmarkResult result, Action<DaClipOnnxScorer>? describe = null)

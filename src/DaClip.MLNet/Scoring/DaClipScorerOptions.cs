@@ -13,7 +13,7 @@ public sealed record DaClipScorerOptions
     public int GpuDeviceId { get; init; }
 
     /// <summary>
-    /// Images per ONNX Runtime run when the caller does not say (<see cref="DaClipOnnxScorer.Score(IReadOnlyList{string}, int?)"/>,
+    /// Images per ONNX Runtime run when the caller does not say (<see cref="DaClipOnnxScorer.Score(IReadOnlyList{string}, int?, CancellationToken)"/>,
     /// <c>DaClipTransformer.ScoreBatch</c>, <c>daclip predict</c> / <c>test</c>): the best setting measured by
     /// <c>daclip bench infer --throughput</c> on a 2-core CPU (docs/benchmarks.md).
     /// </summary>
