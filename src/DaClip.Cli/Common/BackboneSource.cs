@@ -5,11 +5,11 @@ namespace DaClip.Cli.Common;
 
 /// <summary>
 /// The CLIP backbone a verb trains or rebuilds on, resolved from the command line: <c>tiny</c> (the built-in random
-/// backbone), the path of a CLIP checkpoint, or a model name that <c>daclip download</c> put in the cache
+/// backbone), <c>mini</c> (the built-in pretrained one), the path of a CLIP checkpoint, or a model name that <c>daclip download</c> put in the cache
 /// (e.g. <c>ViT-L/14@336px</c>); with the BPE vocabulary a checkpoint needs (<c>--vocab</c>, else the cached one).
 /// </summary>
-/// <param name="Backbone">"tiny", or the absolute path of the checkpoint.</param>
-/// <param name="VocabPath">Absolute path of the vocabulary; null for "tiny".</param>
+/// <param name="Backbone">"tiny", "mini", or the absolute path of the checkpoint.</param>
+/// <param name="VocabPath">Absolute path of the vocabulary; null for "tiny" and "mini".</param>
 internal sealed record BackboneSource(string Backbone, string? VocabPath)
 {
     /// <summary>True for the built-in random backbone.</summary>
@@ -20,6 +20,7 @@ internal sealed record BackboneSource(string Backbone, string? VocabPath)
     public static BackboneSource Resolve(string backbone, string? vocab, string backboneOption = "--backbone")
     {
         if (string.Equals(backbone, ClipBackbone.TinyName, StringComparison.OrdinalIgnoreCase)) return new BackboneSource(ClipBackbone.TinyName, null);
+        if (string.Equals(backbone, ClipBackbone.MiniName, StringComparison.OrdinalIgnoreCase)) return new BackboneSource(ClipBackbone.MiniName, null);
         using var downloader = new ClipDownloader();
         string checkpoint;
         if (File.Exists(backbone))
@@ -35,7 +36,7 @@ internal sealed record BackboneSource(string Backbone, string? VocabPath)
         else
         {
             throw new CliUsageException($"{backboneOption} '{backbone}': no such file ({Path.GetFullPath(backbone)}). Pass the path of a CLIP checkpoint, " +
-                $"a model fetched with `daclip download` ({string.Join(", ", ClipCheckpoints.ModelNames)}), or 'tiny' for the random demonstration backbone.");
+                $"a model fetched with `daclip download` ({string.Join(", ", ClipCheckpoints.ModelNames)}), 'mini' for the embedded pretrained backbone, or 'tiny' for the random demonstration backbone.");
         }
 
         if (vocab is not null)
