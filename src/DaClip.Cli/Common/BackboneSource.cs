@@ -15,6 +15,12 @@ internal sealed record BackboneSource(string Backbone, string? VocabPath)
     /// <summary>True for the built-in random backbone.</summary>
     public bool IsTiny => Backbone == ClipBackbone.TinyName;
 
+    /// <summary>True for the built-in pretrained backbone.</summary>
+    public bool IsMini => Backbone == ClipBackbone.MiniName;
+
+    /// <summary>True for a built-in backbone (<c>tiny</c> or <c>mini</c>), which needs no vocabulary file and trains fastest on one thread.</summary>
+    public bool IsBuiltIn => IsTiny || IsMini;
+
     /// <summary>Resolves <paramref name="backbone"/> and <paramref name="vocab"/> given as <paramref name="backboneOption"/> / <c>--vocab</c>.</summary>
     /// <exception cref="CliUsageException">The checkpoint or vocabulary cannot be found; the message says where it was looked for and what to run.</exception>
     public static BackboneSource Resolve(string backbone, string? vocab, string backboneOption = "--backbone")

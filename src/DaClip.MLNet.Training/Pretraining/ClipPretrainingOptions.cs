@@ -14,8 +14,8 @@ public sealed record ClipPretrainingOptions
     /// <summary>Seed of the caption corpus (2026).</summary>
     public int CorpusSeed { get; init; } = 2026;
 
-    /// <summary>Pretraining images (rendered once; 6000).</summary>
-    public int Images { get; init; } = 6000;
+    /// <summary>Pretraining images (rendered once; 5000).</summary>
+    public int Images { get; init; } = 5000;
 
     /// <summary>Held-out image-caption pairs for the retrieval accuracy after every epoch (300).</summary>
     public int ValidationImages { get; init; } = 300;

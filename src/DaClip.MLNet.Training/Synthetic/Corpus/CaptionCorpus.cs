@@ -51,19 +51,32 @@ public sealed class CaptionCorpus
         var pick = new SyntheticRandom(SyntheticRandom.Mix(seed, 1));
         var kind = CorpusKinds.All[pick.Next(CorpusKinds.All.Count)];
         var colour = kind.IsColoured ? CorpusColour.Draw(pick) : null;
-        CorpusDefectKind? defect = pick.Chance(AnomalousFraction) ? kind.DefectKinds[pick.Next(kind.DefectKinds.Count)] : null;
-        Func<Scene, SyntheticRandom, Defect>? painter = defect switch
+        int first = pick.Chance(AnomalousFraction) ? pick.Next(kind.DefectKinds.Count) : -1;
+        for (int attempt = 0; ; attempt++)
         {
-            null => null,
-            CorpusDefectKind.Cut => (scene, rng) => new CutDefect(scene, rng),
-            { } d => (scene, rng) => DefectFactory.Create(CorpusKinds.ToGenerator(d)!.Value, scene, rng),
-        };
-        var renderSeed = SyntheticRandom.Mix(seed, 2);
-        var (rgb, mask) = ImageRenderer.Render((rng, pixel, aa) => kind.CreateScene(colour, rng, pixel, aa), painter,
-            kind.Name, defect?.ToString(), renderSeed, ImageSize, antiAlias: true);
-        var caption = CaptionWriter.Write(kind, colour?.Name, defect, mask, ImageSize, new SyntheticRandom(SyntheticRandom.Mix(seed, 3)));
-        return new CaptionedImage(kind, colour?.Name, defect, caption, ImageSize, rgb, mask, renderSeed);
+            // A defect that cannot be made visible on this instance (e.g. a distortion along brushed streaks at a small
+            // size) is redrawn on a fresh instance, and after four tries the kind's next defect is used.
+            CorpusDefectKind? defect = first < 0 ? null : kind.DefectKinds[(first + attempt / 4) % kind.DefectKinds.Count];
+            var renderSeed = SyntheticRandom.Mix(seed, 2, (ulong)attempt);
+            try
+            {
+                var (rgb, mask) = ImageRenderer.Render((rng, pixel, aa) => kind.CreateScene(colour, rng, pixel, aa), Painter(defect),
+                    kind.Name, defect?.ToString(), renderSeed, ImageSize, antiAlias: true);
+                var caption = CaptionWriter.Write(kind, colour?.Name, defect, mask, ImageSize, new SyntheticRandom(SyntheticRandom.Mix(seed, 3)));
+                return new CaptionedImage(kind, colour?.Name, defect, caption, ImageSize, rgb, mask, renderSeed);
+            }
+            catch (DaClipException) when (attempt < 4 * kind.DefectKinds.Count)
+            {
+            }
+        }
     }
+
+    private static Func<Scene, SyntheticRandom, Defect>? Painter(CorpusDefectKind? defect) => defect switch
+    {
+        null => null,
+        CorpusDefectKind.Cut => (scene, rng) => new CutDefect(scene, rng),
+        { } d => (scene, rng) => DefectFactory.Create(CorpusKinds.ToGenerator(d)!.Value, scene, rng),
+    };
 
     /// <summary>
     /// Caption variant <paramref name="variant"/> of an image: variant 0 is <see cref="CaptionedImage.Caption"/>, others
