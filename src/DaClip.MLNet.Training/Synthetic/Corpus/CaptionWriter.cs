@@ -5,13 +5,14 @@ namespace DaClip.MLNet.Training.Synthetic;
 /// place and size) with varied templates and synonyms, e.g. "a photo of a flawless red washer.", "a scratched wooden
 /// board.", "a damaged object with a hole near the top." The words of DA-CLIP's object-agnostic prompts (object,
 /// damaged, broken, flaw, defect, damage) occur with their natural meaning: the quality words only in captions of
-/// images that are (or are not) defective.
+/// images that are (or are not) defective; no caption negates them ("without defect"), so that each word alone
+/// points one way.
 /// </summary>
 internal static class CaptionWriter
 {
     private static readonly string[] NormalWords = ["flawless", "perfect", "normal", "good", "intact", "clean", "undamaged"];
     private static readonly string[] DamagedWords = ["damaged", "defective", "broken", "faulty", "flawed", "anomalous"];
-    private static readonly string[] NoDefectPhrases = ["without any defect", "with no damage", "with no flaw", "without damage", "in perfect condition"];
+    private static readonly string[] NoDefectPhrases = ["in perfect condition", "in good condition", "as new", "without any marks", "in mint condition"];
     private static readonly string[] GenericDefects = ["a flaw", "a defect", "damage", "an anomaly"];
 
     /// <summary>Every word a caption can use besides the kind nouns and colour names (for the vocabulary).</summary>
