@@ -11,13 +11,19 @@ namespace DaClip.Cli.Commands;
 
 /// <summary>
 /// <c>daclip predict --model model.zip images-or-folders... [--heatmaps dir] [--threshold t] [--json]</c>: the anomaly
-/// score and verdict of every image, as a table or JSON lines, and a heatmap overlay PNG per image.
+/// score and verdict of every image, as a table or JSON lines, and a heatmap overlay PNG per image. With
+/// <c>--zero-shot --backbone ...</c> instead of <c>--model</c> it scores with the training-free CLIP baseline.
 /// </summary>
 internal static class PredictCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "The model zip written by `daclip train`.", HelpName = "model.zip", Required = true };
+        var model = new Option<string?>("--model") { Description = "The model zip written by `daclip train` (or --zero-shot).", HelpName = "model.zip" };
+        var zeroShot = ZeroShotModel.Flag();
+        var backbone = ZeroShotModel.Backbone();
+        var vocab = ZeroShotModel.Vocab();
+        var imageSize = ZeroShotModel.ImageSize();
+        var objectName = ZeroShotModel.ObjectName();
         var inputs = new Argument<string[]>("images")
         {
             Description = $"Image files, or folders searched recursively for {string.Join(", ", ImageInputs.Extensions)} files.",
@@ -37,28 +43,31 @@ internal static class PredictCommand
 
         var command = new Command("predict",
             "Score images with a trained model: anomaly score and verdict per image (table, or JSON lines with --json), and heatmap overlays with --heatmaps. " +
-            "Example: daclip predict --model mvtec.zip photos/ --heatmaps heatmaps/");
+            "Example: daclip predict --model mvtec.zip photos/ --heatmaps heatmaps/; " +
+            "training-free: daclip predict --zero-shot --backbone ViT-B/16 photos/");
         command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { model, heatmaps, threshold, batchSize, device, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, zeroShot, backbone, vocab, imageSize, objectName, heatmaps, threshold, batchSize, device, json }) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            return VerbRunner.RunAsync("predict", error, () => Run(parse.GetValue(model)!, parse.GetValue(inputs)!, parse.GetValue(heatmaps), parse.GetValue(threshold),
+            return VerbRunner.RunAsync("predict", error, () => Run(parse.GetValue(model),
+                ZeroShotModel.Resolve(parse.GetValue(model), parse.GetValue(zeroShot), parse.GetValue(backbone), parse.GetValue(vocab), parse.GetValue(imageSize), parse.GetValue(objectName)!),
+                parse.GetValue(inputs)!, parse.GetValue(heatmaps), parse.GetValue(threshold),
                 parse.GetValue(batchSize), parse.GetValue(device)!, parse.GetValue(json), parse.InvocationConfiguration.Output, error, cancellation));
         });
         return command;
     }
 
-    private static int Run(string modelPath, string[] arguments, string? heatmaps, float? threshold, int batchSize, string device, bool json,
+    private static int Run(string? modelPath, ZeroShotSettings? zeroShot, string[] arguments, string? heatmaps, float? threshold, int batchSize, string device, bool json,
         TextWriter output, TextWriter error, CancellationToken cancellation)
     {
-        if (!File.Exists(modelPath))
-            throw new CliUsageException($"--model {modelPath}: no such file ({Path.GetFullPath(modelPath)}). Give a model zip written by `daclip train`.");
+        if (zeroShot is null && !File.Exists(modelPath))
+            throw new CliUsageException($"--model {modelPath}: no such file ({Path.GetFullPath(modelPath!)}). Give a model zip written by `daclip train`.");
         if (heatmaps is not null && File.Exists(heatmaps))
             throw new CliUsageException($"--heatmaps {heatmaps} is a file: give a folder for the overlay images.");
         var images = ImageInputs.Expand(arguments);
         var ml = new MLContext { GpuDeviceId = CliOptions.GpuOrdinal(device), FallbackToCpu = false };
-        using var transformer = DaClipTransformer.Load(ml, modelPath);
+        using var transformer = zeroShot is null ? DaClipTransformer.Load(ml, modelPath!) : ZeroShotModel.Create(ml, zeroShot, error, json);
         float cut = threshold ?? transformer.Threshold;
         var overlay = new HeatmapOverlayOptions { Fit = transformer.Fit, Threshold = cut };
         var bar = ConsoleProgressBar.CreateIfWanted("scoring", error, json);

@@ -8,14 +8,19 @@ namespace DaClip.Cli.Commands;
 /// <summary>
 /// <c>daclip test --data kind:root --model model.zip [--report dir]</c>: scores a dataset's test split with a saved model
 /// and prints the per-class and mean metrics (image AUROC / AP / F1-max, pixel AUROC / AP / PRO), writes them as CSV and
-/// JSON, and the HTML report when asked.
+/// JSON, and the HTML report when asked. With <c>--zero-shot --backbone ...</c> it scores the training-free CLIP baseline instead.
 /// </summary>
 internal static class TestCommand
 {
     public static Command Create()
     {
         var data = CliOptions.Data("Evaluation data; its test split is scored (images, labels, masks).");
-        var model = new Option<string>("--model") { Description = "The model zip written by `daclip train`.", HelpName = "model.zip", Required = true };
+        var model = new Option<string?>("--model") { Description = "The model zip written by `daclip train` (or --zero-shot).", HelpName = "model.zip" };
+        var zeroShot = ZeroShotModel.Flag();
+        var backbone = ZeroShotModel.Backbone();
+        var vocab = ZeroShotModel.Vocab();
+        var imageSize = ZeroShotModel.ImageSize();
+        var objectName = ZeroShotModel.ObjectName();
         var report = new Option<string?>("--report")
         {
             Description = $"Write the HTML report (index.html, overlays of the worst cases, ROC/PRO charts) into this folder, with {EvaluationRun.CsvName} and {EvaluationRun.JsonName}; " +
@@ -44,19 +49,23 @@ internal static class TestCommand
 
         var command = new Command("test",
             "Evaluate a trained model on a dataset's test split: per-class and mean image AUROC/AP/F1-max and pixel AUROC/AP/PRO, " +
-            "written as CSV and JSON, plus an HTML report with --report. Example: daclip test --data visa:/data/visa --model mvtec.zip --report visa-report");
-        foreach (var o in new Option[] { data, model, report, classes, mode, pro, batchSize, device, allowMissingMasks, json }) command.Options.Add(o);
+            "written as CSV and JSON, plus an HTML report with --report. Example: daclip test --data visa:/data/visa --model mvtec.zip --report visa-report; " +
+            "training-free: daclip test --data visa:/data/visa --zero-shot --backbone ViT-L/14@336px");
+        foreach (var o in new Option[] { data, model, zeroShot, backbone, vocab, imageSize, objectName, report, classes, mode, pro, batchSize, device, allowMissingMasks, json }) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
             return VerbRunner.RunAsync("test", error, () =>
             {
                 bool asJson = parse.GetValue(json);
+                var zeroShotSettings = ZeroShotModel.Resolve(parse.GetValue(model), parse.GetValue(zeroShot), parse.GetValue(backbone), parse.GetValue(vocab),
+                    parse.GetValue(imageSize), parse.GetValue(objectName)!);
                 var settings = new EvaluationSettings
                 {
                     Data = parse.GetValue(data)!,
                     Classes = parse.GetValue(classes),
-                    ModelPath = parse.GetValue(model)!,
+                    ModelPath = parse.GetValue(model),
+                    ZeroShot = zeroShotSettings,
                     ReportFolder = parse.GetValue(report),
                     Mode = Enum.Parse<SegmentationEvaluationMode>(parse.GetValue(mode)!, ignoreCase: true),
                     Pro = Enum.Parse<ProConvention>(parse.GetValue(pro)!, ignoreCase: true),
@@ -80,7 +89,7 @@ internal static class TestCommand
             output.WriteLine(JsonSerializer.Serialize(summary, CliJson.Indented));
             return;
         }
-        output.WriteLine($"{summary.Data} (test split), {summary.Images} images, model {Path.GetFileName(summary.Model)} ({summary.Backbone}, S = {summary.ImageSize}):");
+        output.WriteLine($"{summary.Data} (test split), {summary.Images} images, model {(File.Exists(summary.Model) ? Path.GetFileName(summary.Model) : summary.Model)} ({summary.Backbone}, S = {summary.ImageSize}):");
         output.Write(MetricsTable.Format([.. summary.PerClass, summary.Mean], pro, summary.FprLimit));
         output.WriteLine($"Metrics: {summary.Csv}, {summary.Json}");
         if (summary.Report is { } report) output.WriteLine($"Report:  {Path.Combine(report, "index.html")}");

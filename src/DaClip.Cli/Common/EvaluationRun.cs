@@ -17,7 +17,10 @@ internal sealed record EvaluationSettings
 {
     public required DatasetSpec Data { get; init; }
     public IReadOnlyList<string>? Classes { get; init; }
-    public required string ModelPath { get; init; }
+    /// <summary>The saved model; null when <see cref="ZeroShot"/> is set.</summary>
+    public string? ModelPath { get; init; }
+    /// <summary>The training-free baseline to score with instead of a saved model.</summary>
+    public ZeroShotSettings? ZeroShot { get; init; }
     public string? ReportFolder { get; init; }
     public SegmentationEvaluationMode Mode { get; init; } = SegmentationEvaluationMode.Exact;
     public ProConvention Pro { get; init; } = ProConvention.Exact;
@@ -62,14 +65,16 @@ internal static class EvaluationRun
     public static (EvaluationSummary Summary, SegmentationEvaluationResult Result) Run(EvaluationSettings s, TextWriter error, bool json, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        var modelPath = Path.GetFullPath(s.ModelPath);
-        if (!File.Exists(modelPath))
+        // The training-free baseline has no file: its metrics go to ./zero-shot.test-metrics.* without --report.
+        var modelPath = Path.GetFullPath(s.ZeroShot is null ? s.ModelPath! : "zero-shot.zip");
+        if (s.ZeroShot is null && !File.Exists(modelPath))
             throw new CliUsageException($"--model {s.ModelPath}: no such file ({modelPath}). Give a model zip written by `daclip train` (or DaClipTransformer.Save).");
         var report = s.ReportFolder is null ? null : Path.GetFullPath(s.ReportFolder);
         if (report is not null) CheckReportFolder(report);
 
         var ml = new MLContext { GpuDeviceId = CliOptions.GpuOrdinal(s.Device), FallbackToCpu = false };
-        using var model = DaClipTransformer.Load(ml, modelPath);
+        using var model = s.ZeroShot is { } zeroShot ? ZeroShotModel.Create(ml, zeroShot, error, json) : DaClipTransformer.Load(ml, modelPath);
+        string modelName = s.ZeroShot?.Name ?? Path.GetFileName(modelPath);
         var dataset = DatasetInput.ReadTestSplit(s.Data, s.Classes, s.AllowMissingMasks);
         if (!json) error.WriteLine($"Scoring {dataset.Samples.Count} images of {s.Data} ({dataset.AnomalousCount} anomalous) at S = {model.ImageSize}.");
 
@@ -107,7 +112,7 @@ internal static class EvaluationRun
         {
             var input = builder.Build(s.ReportTitle ?? $"DA-CLIP on {s.Data}") with
             {
-                Model = Path.GetFileName(modelPath),
+                Model = modelName,
                 Backbone = backbone,
                 RunInfo =
                 [
@@ -134,7 +139,7 @@ internal static class EvaluationRun
         var jsonPath = report is null ? ModelFiles.TestMetrics(modelPath, "json") : Path.Combine(report, JsonName);
         var summary = new EvaluationSummary
         {
-            Model = modelPath,
+            Model = s.ZeroShot?.Name ?? modelPath,
             Backbone = backbone,
             Data = new DatasetSpec(s.Data.Kind, dataset.Root).ToString(),
             Images = dataset.Samples.Count,
