@@ -29,6 +29,10 @@ internal sealed record BackboneSource(string Backbone, string? VocabPath)
         if (string.Equals(backbone, ClipBackbone.MiniName, StringComparison.OrdinalIgnoreCase)) return new BackboneSource(ClipBackbone.MiniName, null);
         using var downloader = new ClipDownloader();
         string checkpoint;
+        if (File.Exists(backbone) && MiniBackbone.IsBackboneFile(backbone))
+        {
+            return new BackboneSource(Path.GetFullPath(backbone), null);    // written by `daclip pretrain`: the vocabulary is inside
+        }
         if (File.Exists(backbone))
         {
             checkpoint = Path.GetFullPath(backbone);

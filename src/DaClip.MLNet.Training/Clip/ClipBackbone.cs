@@ -20,7 +20,8 @@ public sealed record ClipBackbone(ClipModel Model, IClipTokenizer Tokenizer, str
 
     /// <summary>
     /// Loads <paramref name="backbone"/>: <c>tiny</c> (the embedded random backbone with its built-in word tokenizer),
-    /// <c>mini</c> (the embedded pretrained backbone with its stored word vocabulary, <see cref="MiniBackbone"/>), or
+    /// <c>mini</c> (the embedded pretrained backbone with its stored word vocabulary, <see cref="MiniBackbone"/>), a
+    /// backbone file written by <c>daclip pretrain</c> (its vocabulary is inside), or
     /// the path of an OpenAI CLIP checkpoint together with CLIP's BPE vocabulary (<paramref name="vocabPath"/>: the
     /// <c>bpe_simple_vocab_16e6.txt.gz</c> file, or a Hugging Face folder with <c>vocab.json</c> and <c>merges.txt</c>).
     /// </summary>
@@ -35,6 +36,8 @@ public sealed record ClipBackbone(ClipModel Model, IClipTokenizer Tokenizer, str
         }
         if (string.Equals(backbone, MiniName, StringComparison.OrdinalIgnoreCase))
             return MiniBackbone.Load();
+        if (MiniBackbone.IsBackboneFile(backbone))
+            return MiniBackbone.LoadFile(backbone);
         var tokenizer = LoadTokenizer(vocabPath, backbone);
         var model = ClipCheckpoint.Load(backbone);
         if (tokenizer.VocabSize != model.Config.VocabSize)

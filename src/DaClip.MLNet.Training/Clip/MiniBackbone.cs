@@ -60,6 +60,21 @@ public static class MiniBackbone
         });
     }
 
+    /// <summary>True when <paramref name="path"/> is a backbone file written by <see cref="Write"/> (e.g. by <c>daclip pretrain</c>).</summary>
+    public static bool IsBackboneFile(string path)
+    {
+        if (!File.Exists(path) || !SafetensorsFile.LooksLikeSafetensors(path)) return false;
+        try
+        {
+            using var f = SafetensorsFile.Open(path);
+            return f.Metadata.GetValueOrDefault("daclip.format") == Format;
+        }
+        catch (DaClipFileFormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The metadata of the embedded file.</summary>
     /// <exception cref="DaClipException">This build has no embedded weights.</exception>
     public static IReadOnlyDictionary<string, string> Metadata()
