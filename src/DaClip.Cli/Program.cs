@@ -25,6 +25,7 @@ public static class Program
             DownloadCommand.Create(),
             InspectWeightsCommand.Create(),
             BenchCommand.Create(),
+            PretrainCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

@@ -148,7 +148,7 @@ internal static class AblationBenchmark
             _ => options,
         };
         var training = new DaClipTrainingOptions { Epochs = epochs, BatchSize = 8, Seed = seed, FeatureCache = FeatureCacheMode.Memory, Threads = threads };
-        var trainer = DaClipTrainer.Create(backbone.Model, PromptBank.Create(options, backbone.Tokenizer), options, training);
+        var trainer = DaClipTrainer.Create(backbone.Model, PromptBank.Create(options, backbone.Tokenizer, backbone.Model.Config.ContextLength), options, training);
         using var network = trainer.Network;
         if (key != "init") trainer.Train(trainSet, progress: null, cancellation);
         network.eval();

@@ -71,7 +71,7 @@ internal static class TrainBenchmark
                 var o => o,
             };
             var training = new DaClipTrainingOptions { Epochs = epochs, BatchSize = 8, Seed = seed, FeatureCache = FeatureCacheMode.Memory };
-            var trainer = DaClipTrainer.Create(backbone.Model, PromptBank.Create(options, backbone.Tokenizer), options, training);
+            var trainer = DaClipTrainer.Create(backbone.Model, PromptBank.Create(options, backbone.Tokenizer, backbone.Model.Config.ContextLength), options, training);
             var clock = Stopwatch.StartNew();
             var ce = new LastEpochCrossEntropy(epochs);
             DaClipTrainingResult? result = variant == "init" ? null : trainer.Train(trainSet, ce);
