@@ -1,6 +1,7 @@
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Pretraining;
 using DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.Clip;
@@ -28,8 +29,8 @@ public sealed class MiniBackboneTests
         var meta = MiniBackbone.Metadata();
         StringAssert.StartsWith(meta["daclip.provenance.command"], "daclip pretrain ");
         StringAssert.Contains(meta["daclip.provenance.settings"], "corpus_seed=2026");
-        Assert.AreEqual(Training.Training.BackboneFingerprint.Of(a.Model), meta["daclip.fingerprint"]);
-        Assert.AreEqual(Training.Training.BackboneFingerprint.Of(a.Model), Training.Training.BackboneFingerprint.Of(b.Model));
+        Assert.AreEqual(BackboneFingerprint.Of(a.Model), meta["daclip.fingerprint"]);
+        Assert.AreEqual(BackboneFingerprint.Of(a.Model), BackboneFingerprint.Of(b.Model));
         var info = ClipCheckpoint.Inspect(path);
         Assert.AreEqual(1, info.SourceDTypes.Count);
         Assert.IsTrue(info.SourceDTypes.ContainsKey("F16"), "fp16 in OpenAI's state-dict layout");
