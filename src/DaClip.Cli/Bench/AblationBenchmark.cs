@@ -41,22 +41,29 @@ internal static class AblationBenchmark
         var perClass = CliOptions.Positive(new Option<int>("--per-class") { Description = "Anomalous images per category (normal: half as many), for training and for testing.", DefaultValueFactory = _ => 24 });
         var seeds = CliOptions.Positive(new Option<int>("--seeds") { Description = "Number of seeds (1, 2, ...): data, initialisation and shuffles.", DefaultValueFactory = _ => 3 });
         var threads = new Option<int?>("--threads") { Description = "libtorch CPU threads for training; default 1 for tiny, libtorch's default otherwise." };
+        var prompts = new Option<string>("--prompts") { Description = "Prompt ensemble of the training-free baseline: winclip (WinCLIP's 22 templates) or plain (2 templates, for small word vocabularies).", DefaultValueFactory = _ => "winclip" };
+        prompts.AcceptOnlyFromAmong("winclip", "plain");
+        var variants = new Option<string[]>("--variants") { Description = "Rows to run: " + string.Join(", ", Variants.Select(v => v.Key)) + " (default all).", AllowMultipleArgumentsPerToken = true };
         var json = CliOptions.Json("every per-seed result and the mean and standard deviation as JSON");
         var command = new Command("ablation",
             "Fig. 3 and the ablations on held-out synthetic categories: training-free baseline vs DA-CLIP (init, joint, decoupled, w/o DAR, w/o adapter residual), mean ± std over seeds.");
-        foreach (var o in new Option[] { backbone, vocab, size, epochs, perClass, seeds, threads, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { backbone, vocab, size, epochs, perClass, seeds, threads, prompts, variants, json }) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
             return VerbRunner.RunAsync("bench ablation", error, () => Run(parse.GetValue(backbone)!, parse.GetValue(vocab), parse.GetValue(size), parse.GetValue(epochs),
-                parse.GetValue(perClass), parse.GetValue(seeds), parse.GetValue(threads), parse.GetValue(json), parse.InvocationConfiguration.Output, error, cancellation));
+                parse.GetValue(perClass), parse.GetValue(seeds), parse.GetValue(threads),
+                parse.GetValue(prompts) == "plain" ? CompositionalPromptEnsemble.Plain : new CompositionalPromptEnsemble(), parse.GetValue(variants), parse.GetValue(json), parse.InvocationConfiguration.Output, error, cancellation));
         });
         return command;
     }
 
-    private static int Run(string backboneName, string? vocab, int? sizeOption, int epochs, int perClass, int seedCount, int? threads, bool json,
-        TextWriter output, TextWriter error, CancellationToken cancellation)
+    private static int Run(string backboneName, string? vocab, int? sizeOption, int epochs, int perClass, int seedCount, int? threads,
+        CompositionalPromptEnsemble ensemble, string[]? only, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
+        if (only is { Length: > 0 } && only.Except(Variants.Select(v => v.Key)).ToList() is { Count: > 0 } unknown)
+            throw new CliUsageException($"--variants: unknown row(s) {string.Join(", ", unknown)}; use {string.Join(", ", Variants.Select(v => v.Key))}.");
+        var rowsToRun = Variants.Where(v => only is not { Length: > 0 } || only.Contains(v.Key)).ToArray();
         var source = BackboneSource.Resolve(backboneName, vocab);
         using var backbone = ClipBackbone.Load(source.Backbone, source.VocabPath);
         var cfg = backbone.Model.Config;
@@ -65,7 +72,7 @@ internal static class AblationBenchmark
             throw new CliUsageException($"--size {size} is not a multiple of the backbone's patch size {cfg.VisionPatchSize}.");
         var split = SyntheticDefectSplit.Default;
         var clock = Stopwatch.StartNew();
-        var results = Variants.ToDictionary(v => v.Key, _ => new List<AnomalyDetectionMetrics>());
+        var results = rowsToRun.ToDictionary(v => v.Key, _ => new List<AnomalyDetectionMetrics>());
         var seeds = Enumerable.Range(1, seedCount).ToArray();
         foreach (int seed in seeds)
         {
@@ -77,10 +84,10 @@ internal static class AblationBenchmark
             var trainSet = new InMemoryTrainingSet(auxiliary.Categories.SelectMany(auxiliary.TestImages)
                 .Select(i => new TrainingExample(i.ToChw(), i.IsAnomalous ? HeldOutEvaluation.Binary(i.Mask) : null, i.IsAnomalous)).ToList());
             var testImages = heldOut.Categories.SelectMany(heldOut.TestImages).ToList();
-            foreach (var (key, _) in Variants)
+            foreach (var (key, _) in rowsToRun)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var metrics = RunVariant(key, backbone, size, epochs, seed, threads ?? (source.IsTiny ? 1 : null), trainSet, testImages, cancellation);
+                var metrics = RunVariant(key, backbone, size, epochs, seed, threads ?? (source.IsBuiltIn ? 1 : null), ensemble, trainSet, testImages, cancellation);
                 results[key].Add(metrics);
                 if (!json)
                     error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -100,7 +107,8 @@ internal static class AblationBenchmark
                 auxiliary = split.Auxiliary.Select(c => c.FolderName()).ToArray(),
                 heldOut = split.HeldOut.Select(c => c.FolderName()).ToArray(),
                 seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-                rows = Variants.Select(v => new
+                prompts = ensemble.Templates.Count == 22 ? "winclip" : "plain",
+                rows = rowsToRun.Select(v => new
                 {
                     variant = v.Key,
                     label = v.Label,
@@ -114,12 +122,12 @@ internal static class AblationBenchmark
         }
         output.WriteLine($"Backbone {cfg.ArchitectureName}, S = {size}, {epochs} epoch(s), seeds {string.Join(", ", seeds)}; " +
             $"train on {string.Join(", ", split.Auxiliary.Select(c => c.FolderName()))}, test zero-shot on {string.Join(", ", split.HeldOut.Select(c => c.FolderName()))} " +
-            $"({perClass} anomalous + {perClass / 2} normal images per category and seed).");
+            $"({perClass} anomalous + {perClass / 2} normal images per category and seed); baseline prompts: {ensemble.NormalPrompts().Count} normal, {ensemble.AnomalyPrompts().Count} anomalous.");
         output.WriteLine("Mean ± standard deviation over seeds (sample std); metrics are the mean over held-out categories; PRO: exact convention, FPR ≤ 0.3.");
         output.WriteLine();
         output.WriteLine("| variant | image AUROC | image AP | pixel AUROC | pixel AP | PRO |");
         output.WriteLine("|---|---|---|---|---|---|");
-        foreach (var (key, label) in Variants)
+        foreach (var (key, label) in rowsToRun)
         {
             var m = results[key];
             string Cell(Func<AnomalyDetectionMetrics, double> f) =>
@@ -132,12 +140,12 @@ internal static class AblationBenchmark
     }
 
     private static AnomalyDetectionMetrics RunVariant(string key, ClipBackbone backbone, int size, int epochs, int seed, int? threads,
-        InMemoryTrainingSet trainSet, IReadOnlyList<SyntheticImage> testImages, CancellationToken cancellation)
+        CompositionalPromptEnsemble ensemble, InMemoryTrainingSet trainSet, IReadOnlyList<SyntheticImage> testImages, CancellationToken cancellation)
     {
         var options = new DaClipModelOptions { ImageSize = size };
         if (key == "zero-shot")
         {
-            using var baseline = ZeroShotNetwork.Create(backbone.Model, backbone.Tokenizer, options);
+            using var baseline = ZeroShotNetwork.Create(backbone.Model, backbone.Tokenizer, options, ensemble);
             return HeldOutEvaluation.Evaluate(baseline.Predict, size, testImages).Mean;
         }
         options = key switch

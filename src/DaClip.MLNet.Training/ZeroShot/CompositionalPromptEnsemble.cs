@@ -39,6 +39,17 @@ public sealed record CompositionalPromptEnsemble
         "a photo of a {0} for visual inspection.", "a photo of the {0} for anomaly detection.", "a photo of a {0} for anomaly detection.",
     ];
 
+    /// <summary>
+    /// A small ensemble for backbones with a small word vocabulary (such as <c>mini</c>): WinCLIP's states without
+    /// "unblemished", in the two templates "a photo of a {0}." and "a photo of the {0}.", whose words such a vocabulary
+    /// knows (WinCLIP's other template words, e.g. "cropped", "blurry", "inspection", would be unknown tokens).
+    /// </summary>
+    public static CompositionalPromptEnsemble Plain { get; } = new()
+    {
+        NormalStates = ["{0}", "flawless {0}", "perfect {0}", "{0} without flaw", "{0} without defect", "{0} without damage"],
+        Templates = ["a photo of a {0}.", "a photo of the {0}."],
+    };
+
     /// <summary>The normal prompts: every normal state in every template, states outermost.</summary>
     public IReadOnlyList<string> NormalPrompts() => Compose(NormalStates);
 
