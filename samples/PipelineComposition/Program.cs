@@ -7,8 +7,9 @@
 //   -> mlContext.Model.Save / Load        (the ONNX network travels inside the zip)
 //   -> PredictionEngine on one image
 //
-// It uses synthetic data and the built-in "tiny" backbone, whose weights are RANDOM: the numbers show that every
-// step works, not how good DA-CLIP is. Usage: dotnet run --project samples/PipelineComposition [-- <output folder>]
+// It uses synthetic data and the built-in "mini" backbone, a small CLIP this project pretrained on captioned synthetic
+// images (docs/pretraining.md): a stand-in for OpenAI CLIP on synthetic data, not a general model.
+// Usage: dotnet run --project samples/PipelineComposition [-- <output folder>]
 
 using System.Globalization;
 using DaClip.MLNet;
@@ -23,7 +24,7 @@ using Microsoft.ML.Runtime;
 
 string output = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(Path.GetTempPath(), "daclip-pipeline-composition");
 Console.WriteLine($"Output folder: {output}");
-Console.WriteLine("The \"tiny\" backbone has RANDOM weights: this sample shows the ML.NET plumbing, not DA-CLIP's accuracy.");
+Console.WriteLine("Backbone \"mini\": pretrained by this project on captioned synthetic images (not a general model).");
 Console.WriteLine();
 
 // Data: train on the auxiliary synthetic categories; the held-out ones are split in two, one half to calibrate the
@@ -56,7 +57,7 @@ IDataView test = halves.TestSet;
 var pipeline = mlContext.Transforms.LoadImages(outputColumnName: "Image", imageFolder: null, inputColumnName: "ImagePath")
     .Append(mlContext.AnomalyDetection.Trainers.DaClip(new DaClipOptions
     {
-        Backbone = "tiny",
+        Backbone = "mini",
         ImageColumnName = "Image",
         LabelColumnName = "Label",
         MaskColumnName = "MaskPath",
@@ -64,7 +65,7 @@ var pipeline = mlContext.Transforms.LoadImages(outputColumnName: "Image", imageF
         Model = new DaClipModelOptions { ImageSize = Sample.ImageSize },
         Epochs = 2,
         Seed = 7,
-        TrainingThreads = 1,   // the tiny backbone trains fastest on one libtorch thread (not so a real CLIP backbone)
+        TrainingThreads = 1,   // the built-in backbones train fastest on one libtorch thread (not so a real CLIP backbone)
     }));
 Console.WriteLine("1. Fitting LoadImages -> DaClip (training with TorchSharp, then export to ONNX) ...");
 using TransformerChain<DaClipTransformer> model = pipeline.Fit(training);
@@ -130,8 +131,8 @@ namespace DaClip.Samples.PipelineComposition
     /// <summary>Constants of this sample.</summary>
     internal static class Sample
     {
-        /// <summary>Side S of the images and of the model input (the tiny backbone's native 128).</summary>
-        public const int ImageSize = 128;
+        /// <summary>Side S of the images and of the model input (the mini backbone's native 64).</summary>
+        public const int ImageSize = 64;
     }
 
     /// <summary>The label, for filtering rows.</summary>

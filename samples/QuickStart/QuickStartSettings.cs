@@ -12,19 +12,20 @@ internal sealed record QuickStartSettings
     public string OutputDirectory { get; init; } = Path.Combine(Environment.CurrentDirectory, "quickstart-output");
 
     /// <summary>
-    /// The CLIP backbone: "tiny" (built in, RANDOM weights: it shows the pipeline, not CLIP's knowledge) or the path of
-    /// an OpenAI CLIP checkpoint fetched with <c>daclip download</c>.
+    /// The CLIP backbone: "mini" (built in, a small CLIP pretrained by this project on captioned synthetic images:
+    /// a stand-in for OpenAI CLIP on synthetic data, not a general model), "tiny" (built in, RANDOM weights: it shows
+    /// the pipeline only), or the path of an OpenAI CLIP checkpoint fetched with <c>daclip download</c>.
     /// </summary>
-    public string Backbone { get; init; } = "tiny";
+    public string Backbone { get; init; } = "mini";
 
-    /// <summary>CLIP's BPE vocabulary (<c>bpe_simple_vocab_16e6.txt.gz</c>); needed with a checkpoint, not with "tiny".</summary>
+    /// <summary>CLIP's BPE vocabulary (<c>bpe_simple_vocab_16e6.txt.gz</c>); needed with a checkpoint, not with "mini" or "tiny".</summary>
     public string? VocabPath { get; init; }
 
     /// <summary>
-    /// Side S of the images and of the model input. 128 is the tiny backbone's native size (a 16 x 16 patch grid);
-    /// a real CLIP backbone wants a multiple of its patch size (336 or 518 for ViT-L/14@336).
+    /// Side S of the images and of the model input; 0 = the backbone's default: 64 for "mini" (its native size, an
+    /// 8 x 8 patch grid), 128 for "tiny" (a 16 x 16 grid), 336 for a checkpoint (a multiple of ViT-L/14's patch).
     /// </summary>
-    public int ImageSize { get; init; } = 128;
+    public int ImageSize { get; init; }
 
     /// <summary>Anomalous images per category; each category also gets half as many normal images.</summary>
     public int AnomalousPerCategory { get; init; } = 24;
@@ -38,6 +39,12 @@ internal sealed record QuickStartSettings
     /// <summary>Whether the backbone is the built-in random one.</summary>
     public bool IsTinyBackbone => string.Equals(Backbone, "tiny", StringComparison.Ordinal);
 
+    /// <summary>Whether the backbone is the built-in pretrained one.</summary>
+    public bool IsMiniBackbone => string.Equals(Backbone, "mini", StringComparison.Ordinal);
+
+    /// <summary>Whether the backbone is built in (no weights or vocabulary files needed).</summary>
+    public bool IsBuiltInBackbone => IsTinyBackbone || IsMiniBackbone;
+
     /// <summary>The command-line help.</summary>
     public static string Usage => """
         DaClip.MLNet quick start: zero-shot anomaly detection on synthetic data, end to end in ML.NET.
@@ -45,11 +52,12 @@ internal sealed record QuickStartSettings
         Usage: dotnet run --project samples/QuickStart [-- options]
 
           --output <dir>       where data, model and report go (default: ./quickstart-output)
-          --size <S>           image and model input side (default: 128, the tiny backbone's native size)
+          --size <S>           image and model input side (default: the backbone's: 64 mini, 128 tiny, 336 checkpoint)
           --per-category <n>   anomalous images per category; normal ones: half as many (default: 24)
           --epochs <n>         training epochs (default: 5)
           --seed <n>           seed of data and training (default: 1)
-          --backbone <path>    an OpenAI CLIP checkpoint instead of the random "tiny" backbone
+          --backbone <b>       mini (default: built in, pretrained on synthetic captions), tiny (built in, random
+                               weights), or the path of an OpenAI CLIP checkpoint
           --vocab <path>       CLIP's bpe_simple_vocab_16e6.txt.gz (with --backbone)
           --help               this text
         """;
@@ -76,7 +84,9 @@ internal sealed record QuickStartSettings
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
-        if (!settings.IsTinyBackbone)
+        if (settings.ImageSize == 0)
+            settings = settings with { ImageSize = settings.IsMiniBackbone ? 64 : settings.IsTinyBackbone ? 128 : 336 };
+        if (!settings.IsBuiltInBackbone)
         {
             if (!File.Exists(settings.Backbone)) throw new ArgumentException($"--backbone: the checkpoint '{settings.Backbone}' does not exist (daclip download fetches one).");
             if (settings.VocabPath is null || !File.Exists(settings.VocabPath))

@@ -30,6 +30,7 @@ public static class Program
             InspectWeightsCommand.Create(),
             BenchCommand.Create(),
             ServeCommand.Create(),
+            PretrainCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

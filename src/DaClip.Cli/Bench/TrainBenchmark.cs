@@ -80,7 +80,7 @@ internal static class TrainBenchmark
                 var o => o,
             };
             var training = new DaClipTrainingOptions { Epochs = epochs, BatchSize = 8, Seed = seed, FeatureCache = FeatureCacheMode.Memory };
-            var trainer = DaClipTrainer.Create(backbone.Model, PromptBank.Create(options, backbone.Tokenizer), options, training);
+            var trainer = DaClipTrainer.Create(backbone.Model, PromptBank.Create(options, backbone.Tokenizer, backbone.Model.Config.ContextLength), options, training);
             var clock = Stopwatch.StartNew();
             var ce = new LastEpochCrossEntropy(epochs);
             DaClipTrainingResult? result = variant == "init" ? null : trainer.Train(trainSet, ce);
@@ -126,35 +126,8 @@ internal static class TrainBenchmark
     }
 
     /// <summary>Zero-shot metrics (mean over held-out categories) of <paramref name="network"/>'s predictions.</summary>
-    internal static AnomalyDetectionMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images)
-    {
-        const int batch = 16;
-        var samples = new List<SegmentationSample>(images.Count);
-        int s = network.Options.ImageSize;
-        for (int start = 0; start < images.Count; start += batch)
-        {
-            var chunk = images.Skip(start).Take(batch).ToList();
-            using var scope = torch.NewDisposeScope();
-            var pixels = torch.tensor(chunk.SelectMany(i => i.ToChw()).ToArray(), [chunk.Count, 3, s, s]);
-            using var p = network.Predict(pixels);
-            var scores = p.Score.data<float>().ToArray();
-            var maps = p.AnomalyMap.data<float>().ToArray();
-            for (int j = 0; j < chunk.Count; j++)
-            {
-                samples.Add(new SegmentationSample
-                {
-                    ClassName = chunk[j].ClassName,
-                    IsAnomalous = chunk[j].IsAnomalous,
-                    ImageScore = scores[j],
-                    AnomalyMap = maps.AsSpan(j * s * s, s * s).ToArray(),
-                    Mask = chunk[j].IsAnomalous ? Binary(chunk[j].Mask) : null,
-                    Height = s,
-                    Width = s,
-                });
-            }
-        }
-        return SegmentationEvaluator.Evaluate(samples).Mean;
-    }
+    internal static AnomalyDetectionMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images) =>
+        HeldOutEvaluation.Evaluate(network.Predict, network.Options.ImageSize, images).Mean;
 
     /// <summary>Mean image cross-entropy over the steps of the last epoch (ln 2 ≈ 0.693 = no separation).</summary>
     private sealed class LastEpochCrossEntropy(int epochs) : IProgress<DaClipTrainingProgress>
@@ -172,5 +145,5 @@ internal static class TrainBenchmark
         }
     }
 
-    private static byte[] Binary(byte[] mask) => mask.Select(v => v > 0 ? (byte)1 : (byte)0).ToArray();
+    private static byte[] Binary(byte[] mask) => HeldOutEvaluation.Binary(mask);
 }

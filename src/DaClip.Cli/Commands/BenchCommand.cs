@@ -13,6 +13,7 @@ internal static class BenchCommand
         {
             Bench.MetricsBenchmark.CreateCommand(),
             Bench.TrainBenchmark.CreateCommand(),
+            AblationBenchmark.CreateCommand(),
             Bench.CacheBenchmark.CreateCommand(),
             InferenceBenchmark.CreateCommand(),
             ServeBenchmark.CreateCommand(),

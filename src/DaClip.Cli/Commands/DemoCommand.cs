@@ -6,6 +6,7 @@ using DaClip.Cli.Common;
 using DaClip.MLNet.Data;
 using DaClip.MLNet.IO;
 using DaClip.MLNet.Metrics;
+using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Synthetic;
 
 namespace DaClip.Cli.Commands;
@@ -24,10 +25,17 @@ internal static class DemoCommand
     {
         var output = new Option<string>("--out") { Description = "Folder for the data, the model and the report (replaced on a rerun).", HelpName = "dir", DefaultValueFactory = _ => "daclip-demo" };
         var epochs = CliOptions.Positive(new Option<int>("--epochs") { Description = "Training epochs.", HelpName = "N", DefaultValueFactory = _ => 3 });
-        var imageSize = new Option<int>("--image-size") { Description = "Side of the synthetic images and of the model input S (a multiple of 8, the tiny backbone's patch).", HelpName = "S", DefaultValueFactory = _ => TrainingRun.TinyImageSize };
+        var backbone = new Option<string>("--backbone")
+        {
+            Description = "Built-in backbone: mini (pretrained on captioned synthetic images; a stand-in for CLIP on synthetic data) or tiny (RANDOM weights, pipeline only).",
+            HelpName = "mini|tiny",
+            DefaultValueFactory = _ => ClipBackbone.MiniName,
+        };
+        backbone.AcceptOnlyFromAmong(ClipBackbone.MiniName, ClipBackbone.TinyName);
+        var imageSize = new Option<int?>("--image-size") { Description = $"Side of the synthetic images and of the model input S (a multiple of 8, the built-in backbones' patch); default {TrainingRun.MiniImageSize} for mini, {TrainingRun.TinyImageSize} for tiny.", HelpName = "S" };
         imageSize.Validators.Add(r =>
         {
-            int s = r.GetValueOrDefault<int>();
+            if (r.GetValueOrDefault<int?>() is not int s) return;
             if (s < SyntheticDefectOptions.MinImageSize || s > 1024 || s % 8 != 0) r.AddError($"--image-size is {s}: use a multiple of 8 from 16 to 1024.");
         });
         var perClass = new Option<int>("--images-per-class") { Description = "Synthetic images per category (a third normal, the rest defective).", HelpName = "N", DefaultValueFactory = _ => 16 };
@@ -39,33 +47,40 @@ internal static class DemoCommand
         var json = CliOptions.Json("the files written, the training summary and the metrics as JSON");
 
         var command = new Command("demo",
-            "Quick start on synthetic data, no downloads: generate defect images, train DA-CLIP on four categories with the built-in 'tiny' backbone, " +
-            "test zero-shot on four others, print the metrics and write the HTML report. The tiny backbone has RANDOM weights: this shows the pipeline, " +
-            "not DA-CLIP's accuracy. Example: daclip demo --out daclip-demo");
-        foreach (var o in new Option[] { output, epochs, imageSize, perClass, seed, json }) command.Options.Add(o);
+            "Quick start on synthetic data, no downloads: generate defect images, train DA-CLIP on four categories with the built-in 'mini' backbone " +
+            "(a small CLIP pretrained by this project on captioned synthetic images), test zero-shot on four others, print the metrics and write the HTML report. " +
+            "Example: daclip demo --out daclip-demo");
+        foreach (var o in new Option[] { output, backbone, epochs, imageSize, perClass, seed, json }) command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            return VerbRunner.RunAsync("demo", error, () => Run(parse.GetValue(output)!, parse.GetValue(epochs), parse.GetValue(imageSize), parse.GetValue(perClass),
+            return VerbRunner.RunAsync("demo", error, () => Run(parse.GetValue(output)!, parse.GetValue(backbone)!, parse.GetValue(epochs), parse.GetValue(imageSize), parse.GetValue(perClass),
                 parse.GetValue(seed), parse.GetValue(json), parse.InvocationConfiguration.Output, error, cancellation));
         });
         return command;
     }
 
-    private static int Run(string outFolder, int epochs, int size, int perClass, int seed, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
+    private static int Run(string outFolder, string backboneName, int epochs, int? imageSize, int perClass, int seed, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
+        var backbone = BackboneSource.Resolve(backboneName, null);
+        int size = imageSize ?? (backbone.IsMini ? TrainingRun.MiniImageSize : TrainingRun.TinyImageSize);
         var root = Path.GetFullPath(outFolder);
         CheckFolder(root);
         void Step(string text)
         {
             if (!json) error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,5:F1} s] {text}"));
         }
-        if (!json)
+        if (!json && backbone.IsTiny)
         {
             error.WriteLine("daclip demo: the built-in 'tiny' backbone has RANDOM weights, so the numbers below show that the pipeline runs");
             error.WriteLine("(synthetic data -> training -> ONNX -> ML.NET scoring -> metrics -> report), not how well DA-CLIP detects defects.");
             error.WriteLine("For real results: daclip download ViT-L/14@336px, then daclip train / daclip test on MVTec-AD and VisA (docs/cli.md).");
+        }
+        else if (!json)
+        {
+            error.WriteLine("daclip demo: backbone 'mini', a small CLIP this project pretrained on captioned synthetic images (docs/pretraining.md):");
+            error.WriteLine("a stand-in for OpenAI CLIP on synthetic data, not a general model. For real images: daclip download ViT-L/14@336px (docs/cli.md).");
         }
         AtomicFile.WriteAllText(Path.Combine(root, SummaryFile), "{ \"format\": \"daclip-demo\", \"status\": \"running\" }\n");
 
@@ -79,11 +94,11 @@ internal static class DemoCommand
         new SyntheticDefectGenerator(split.AuxiliaryOptions(template)).WriteMvtecFolder(auxiliary, overwrite: true);
         new SyntheticDefectGenerator(split.HeldOutOptions(heldOutTemplate)).WriteMvtecFolder(heldOut, overwrite: true);
 
-        Step($"Training DA-CLIP (tiny backbone, S = {size}, {epochs} epoch(s)) on the auxiliary categories through the ML.NET estimator.");
+        Step($"Training DA-CLIP ({backbone.Backbone} backbone, S = {size}, {epochs} epoch(s)) on the auxiliary categories through the ML.NET estimator.");
         var training = TrainingRun.Run(new TrainingSettings
         {
             Data = new DatasetSpec(DatasetKind.MvtecAd, auxiliary),
-            Backbone = BackboneSource.Resolve("tiny", null),
+            Backbone = backbone,
             ModelPath = Path.Combine(root, "model.zip"),
             Epochs = epochs,
             ImageSize = size,
@@ -97,7 +112,9 @@ internal static class DemoCommand
             Data = new DatasetSpec(DatasetKind.MvtecAd, heldOut),
             ModelPath = training.ModelPath,
             ReportFolder = Path.Combine(root, "report"),
-            ReportTitle = "daclip demo: tiny RANDOM backbone, zero-shot on held-out synthetic categories (pipeline demonstration)",
+            ReportTitle = backbone.IsTiny
+                ? "daclip demo: tiny RANDOM backbone, zero-shot on held-out synthetic categories (pipeline demonstration)"
+                : "daclip demo: mini backbone (pretrained on synthetic captions), zero-shot on held-out synthetic categories",
         }, error, json, cancellation);
         Step("Done.");
 
@@ -105,7 +122,10 @@ internal static class DemoCommand
         {
             format = "daclip-demo",
             status = "done",
-            note = "The tiny backbone has random weights: the metrics demonstrate the pipeline, not DA-CLIP's accuracy.",
+            note = backbone.IsTiny
+                ? "The tiny backbone has random weights: the metrics demonstrate the pipeline, not DA-CLIP's accuracy."
+                : "The mini backbone was pretrained by this project on captioned synthetic images: a stand-in for OpenAI CLIP on synthetic data, not a general model.",
+            backbone = backbone.Backbone,
             folder = root,
             auxiliaryData = auxiliary,
             heldOutData = heldOut,
@@ -128,7 +148,7 @@ internal static class DemoCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Zero-shot on held-out synthetic categories ({summary.Images} images), trained on {training.Record.Images} auxiliary images, final loss {training.Record.FinalLoss:F4}:"));
         output.Write(MetricsTable.Format([.. summary.PerClass, summary.Mean], ProConvention.Exact, summary.FprLimit));
-        output.WriteLine("Tiny RANDOM backbone: these numbers demonstrate the pipeline, not DA-CLIP's accuracy.");
+        if (backbone.IsTiny) output.WriteLine("Tiny RANDOM backbone: these numbers demonstrate the pipeline, not DA-CLIP's accuracy.");
         output.WriteLine($"Report: {result.report}");
         output.WriteLine($"Model:  {training.ModelPath}   (try: daclip predict --model {training.ModelPath} {Path.Combine(heldOut, "capsule", "test")} --heatmaps {Path.Combine(root, "heatmaps")})");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total time: {clock.Elapsed.TotalSeconds:F1} s."));

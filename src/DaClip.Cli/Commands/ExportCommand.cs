@@ -71,7 +71,7 @@ internal static class ExportCommand
         {
             sources = RebuildSources(modelPath, precision, checkpoint, backbone, vocab);
             inputs.Add(new("--checkpoint", sources.Value.Checkpoint));
-            if (!sources.Value.Backbone.IsTiny) inputs.Add(new("--backbone", sources.Value.Backbone.Backbone));
+            if (!sources.Value.Backbone.IsBuiltIn) inputs.Add(new("--backbone", sources.Value.Backbone.Backbone));
             if (sources.Value.Backbone.VocabPath is { } vocabPath) inputs.Add(new("--vocab", vocabPath));
             inputs.Add(new("training record", ModelFiles.TrainingRecord(modelPath)));
             OutputPathGuard.RefuseInputs("--onnx", onnxPath + ".data", inputs);

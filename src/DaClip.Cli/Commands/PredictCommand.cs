@@ -16,12 +16,18 @@ namespace DaClip.Cli.Commands;
 /// <c>--data kind:root --out dir [--shard i/N] [--maps]</c> it scores a dataset's test split, or one deterministic shard of
 /// it, into a predictions folder (<see cref="PredictionSetWriter"/>) that <c>daclip merge</c> combines and
 /// <c>daclip test --from-predictions</c> evaluates.
+/// With <c>--zero-shot --backbone ...</c> instead of <c>--model</c> it scores with the training-free CLIP baseline.
 /// </summary>
 internal static class PredictCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "The model zip written by `daclip train`.", HelpName = "model.zip", Required = true };
+        var model = new Option<string?>("--model") { Description = "The model zip written by `daclip train` (or --zero-shot).", HelpName = "model.zip" };
+        var zeroShot = ZeroShotModel.Flag();
+        var backbone = ZeroShotModel.Backbone();
+        var vocab = ZeroShotModel.Vocab();
+        var imageSize = ZeroShotModel.ImageSize();
+        var objectName = ZeroShotModel.ObjectName();
         var inputs = new Argument<string[]>("images")
         {
             Description = $"Image files, or folders searched recursively for {string.Join(", ", ImageInputs.Extensions)} files.",
@@ -64,9 +70,10 @@ internal static class PredictCommand
 
         var command = new Command("predict",
             "Score images with a trained model: anomaly score and verdict per image (table, or JSON lines with --json), and heatmap overlays with --heatmaps. " +
-            "Example: daclip predict --model mvtec.zip photos/ --heatmaps heatmaps/");
+            "Example: daclip predict --model mvtec.zip photos/ --heatmaps heatmaps/; " +
+            "training-free: daclip predict --zero-shot --backbone ViT-B/16 photos/");
         command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { model, heatmaps, threshold, batchSize, device, json, data, shard, outFolder, maps, classes, allowMissingMasks, followLinks, CliOptions.Config() })
+        foreach (var o in new Option[] { model, zeroShot, backbone, vocab, imageSize, objectName, heatmaps, threshold, batchSize, device, json, data, shard, outFolder, maps, classes, allowMissingMasks, followLinks, CliOptions.Config() })
             command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
@@ -77,6 +84,8 @@ internal static class PredictCommand
                 if (parse.GetValue(data) is { } spec)
                 {
                     if (images.Length > 0) throw new CliUsageException($"give either image arguments or --data, not both ({images[0]} ...).");
+                    if (parse.GetValue(zeroShot))
+                        throw new CliUsageException("--zero-shot scores image arguments; to score and evaluate a dataset with the training-free baseline use `daclip test --data ... --zero-shot`.");
                     var settings = new ShardedPredictionSettings
                     {
                         ModelPath = parse.GetValue(model)!,
@@ -98,24 +107,27 @@ internal static class PredictCommand
                 if (images.Length == 0) throw new CliUsageException("give image files or folders to score, or --data kind:root --out dir for a dataset.");
                 foreach (var o in new Option[] { shard, outFolder, maps })
                     if (parse.GetResult(o) is { Implicit: false }) throw new CliUsageException($"{o.Name} needs --data kind:root (it applies to scoring a dataset into a predictions folder).");
-                return Run(parse.GetValue(model)!, images, parse.GetValue(heatmaps), parse.GetValue(threshold),
+                var zeroShotSettings = ZeroShotModel.Resolve(parse.GetValue(model), parse.GetValue(zeroShot), parse.GetValue(backbone), parse.GetValue(vocab),
+                    parse.GetValue(imageSize), parse.GetValue(objectName)!);
+                return Run(parse.GetValue(model), zeroShotSettings, images, parse.GetValue(heatmaps), parse.GetValue(threshold),
                     parse.GetValue(batchSize), parse.GetValue(device)!, parse.GetValue(json), parse.GetValue(followLinks), parse.InvocationConfiguration.Output, error, cancellation);
             });
         });
         return command;
     }
 
-    private static int Run(string modelPath, string[] arguments, string? heatmaps, float? threshold, int batchSize, string device, bool json, bool followLinks,
+    private static int Run(string? modelPath, ZeroShotSettings? zeroShot, string[] arguments, string? heatmaps, float? threshold, int batchSize, string device, bool json,
+        bool followLinks,
         TextWriter output, TextWriter error, CancellationToken cancellation)
     {
-        if (!File.Exists(modelPath))
-            throw new CliUsageException($"--model {modelPath}: no such file ({Path.GetFullPath(modelPath)}). Give a model zip written by `daclip train`.");
+        if (zeroShot is null && !File.Exists(modelPath))
+            throw new CliUsageException($"--model {modelPath}: no such file ({Path.GetFullPath(modelPath!)}). Give a model zip written by `daclip train`.");
         if (heatmaps is not null && File.Exists(heatmaps))
             throw new CliUsageException($"--heatmaps {heatmaps} is a file: give a folder for the overlay images.");
         var images = ImageInputs.Expand(arguments, followLinks);
         if (heatmaps is not null) CheckHeatmapFolder(heatmaps, modelPath, arguments, images);
         var ml = new MLContext { GpuDeviceId = CliOptions.GpuOrdinal(device), FallbackToCpu = false };
-        using var transformer = DaClipTransformer.Load(ml, modelPath);
+        using var transformer = zeroShot is null ? DaClipTransformer.Load(ml, modelPath!) : ZeroShotModel.Create(ml, zeroShot, error, json);
         float cut = threshold ?? transformer.Threshold;
         var overlay = new HeatmapOverlayOptions { Fit = transformer.Fit, Threshold = cut };
         var bar = ConsoleProgressBar.CreateIfWanted("scoring", error, json);
@@ -148,12 +160,13 @@ internal static class PredictCommand
     /// Before any scoring: the heatmap folder can be written, neither it nor any overlay is inside a folder argument (a
     /// rerun would score the overlays), and no overlay would replace an input image or the model.
     /// </summary>
-    private static void CheckHeatmapFolder(string heatmaps, string modelPath, string[] arguments, IReadOnlyList<ImageInput> images)
+    private static void CheckHeatmapFolder(string heatmaps, string? modelPath, string[] arguments, IReadOnlyList<ImageInput> images)
     {
         OutputPathGuard.RequireWritableFolder("--heatmaps", heatmaps);
         var folders = arguments.Where(Directory.Exists).Select(a => new GuardedInput("folder", a)).ToList();
         OutputPathGuard.RefuseInsideInputs("--heatmaps", heatmaps, folders);
-        var inputs = images.Select(i => new GuardedInput("image", i.Path)).Append(new GuardedInput("--model", modelPath)).ToList();
+        var inputs = images.Select(i => new GuardedInput("image", i.Path)).ToList();
+        if (modelPath is not null) inputs.Add(new GuardedInput("--model", modelPath));
         var resolvedInputs = new HashSet<string>(inputs.Select(i => ResolvedPaths.Resolve(i.Path)), ResolvedPaths.Comparer);
         var resolvedFolders = folders.Select(f => ResolvedPaths.Resolve(f.Path)).ToList();
         foreach (var image in images)

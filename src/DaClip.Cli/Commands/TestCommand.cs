@@ -8,7 +8,7 @@ namespace DaClip.Cli.Commands;
 /// <summary>
 /// <c>daclip test --data kind:root --model model.zip [--report dir]</c>: scores a dataset's test split with a saved model
 /// and prints the per-class and mean metrics (image AUROC / AP / F1-max, pixel AUROC / AP / PRO), writes them as CSV and
-/// JSON, and the HTML report when asked.
+/// JSON, and the HTML report when asked. With <c>--zero-shot --backbone ...</c> it scores the training-free CLIP baseline instead.
 /// </summary>
 internal static class TestCommand
 {
@@ -16,7 +16,7 @@ internal static class TestCommand
     {
         var data = CliOptions.Data("Evaluation data; its test split is scored (images, labels, masks). Required unless --from-predictions.");
         data.Required = false;
-        var model = new Option<string?>("--model") { Description = "The model zip written by `daclip train`. Required unless --from-predictions.", HelpName = "model.zip" };
+        var model = new Option<string?>("--model") { Description = "The model zip written by `daclip train`. Required unless --zero-shot or --from-predictions.", HelpName = "model.zip" };
         var fromPredictions = new Option<string[]>("--from-predictions")
         {
             Description = "Evaluate stored predictions instead of scoring: the folder of `daclip merge`, or the --out folders of every shard of `daclip predict --data ... --shard i/N` " +
@@ -24,6 +24,11 @@ internal static class TestCommand
             HelpName = "dir",
             AllowMultipleArgumentsPerToken = true,
         };
+        var zeroShot = ZeroShotModel.Flag();
+        var backbone = ZeroShotModel.Backbone();
+        var vocab = ZeroShotModel.Vocab();
+        var imageSize = ZeroShotModel.ImageSize();
+        var objectName = ZeroShotModel.ObjectName();
         var report = new Option<string?>("--report")
         {
             Description = $"Write the HTML report (index.html, overlays of the worst cases, ROC/PRO charts) into this folder, with {EvaluationRun.CsvName} and {EvaluationRun.JsonName}; " +
@@ -53,20 +58,27 @@ internal static class TestCommand
 
         var command = new Command("test",
             "Evaluate a trained model on a dataset's test split: per-class and mean image AUROC/AP/F1-max and pixel AUROC/AP/PRO, " +
-            "written as CSV and JSON, plus an HTML report with --report. Example: daclip test --data visa:/data/visa --model mvtec.zip --report visa-report");
-        foreach (var o in new Option[] { data, model, fromPredictions, report, classes, mode, pro, batchSize, device, allowMissingMasks, resizeMasks, json, CliOptions.Config() }) command.Options.Add(o);
+            "written as CSV and JSON, plus an HTML report with --report. Example: daclip test --data visa:/data/visa --model mvtec.zip --report visa-report; " +
+            "training-free: daclip test --data visa:/data/visa --zero-shot --backbone ViT-L/14@336px");
+        foreach (var o in new Option[] { data, model, zeroShot, backbone, vocab, imageSize, objectName, fromPredictions, report, classes, mode, pro, batchSize, device, allowMissingMasks, resizeMasks, json, CliOptions.Config() })
+            command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
             var error = parse.InvocationConfiguration.Error;
             return VerbRunner.RunAsync("test", error, () =>
             {
                 bool asJson = parse.GetValue(json);
+                var predictions = parse.GetValue(fromPredictions);
+                var zeroShotSettings = predictions is { Length: > 0 } && !parse.GetValue(zeroShot) ? null
+                    : ZeroShotModel.Resolve(parse.GetValue(model), parse.GetValue(zeroShot), parse.GetValue(backbone), parse.GetValue(vocab),
+                        parse.GetValue(imageSize), parse.GetValue(objectName)!);
                 var settings = new EvaluationSettings
                 {
                     Data = parse.GetValue(data),
                     Classes = parse.GetValue(classes),
                     ModelPath = parse.GetValue(model),
-                    FromPredictions = parse.GetValue(fromPredictions),
+                    FromPredictions = predictions,
+                    ZeroShot = zeroShotSettings,
                     ReportFolder = parse.GetValue(report),
                     Mode = Enum.Parse<SegmentationEvaluationMode>(parse.GetValue(mode)!, ignoreCase: true),
                     Pro = Enum.Parse<ProConvention>(parse.GetValue(pro)!, ignoreCase: true),
@@ -91,7 +103,7 @@ internal static class TestCommand
             output.WriteLine(JsonSerializer.Serialize(summary, CliJson.Indented));
             return;
         }
-        output.WriteLine($"{summary.Data} (test split), {summary.Images} images, model {Path.GetFileName(summary.Model)} ({summary.Backbone}, S = {summary.ImageSize}):");
+        output.WriteLine($"{summary.Data} (test split), {summary.Images} images, model {(File.Exists(summary.Model) ? Path.GetFileName(summary.Model) : summary.Model)} ({summary.Backbone}, S = {summary.ImageSize}):");
         output.Write(MetricsTable.Format([.. summary.PerClass, summary.Mean], pro, summary.FprLimit));
         output.WriteLine($"Metrics: {summary.Csv}, {summary.Json}");
         if (summary.Report is { } report) output.WriteLine($"Report:  {Path.Combine(report, "index.html")}");

@@ -17,7 +17,10 @@ internal sealed record EvaluationSettings
 {
     public DatasetSpec? Data { get; init; }
     public IReadOnlyList<string>? Classes { get; init; }
+    /// <summary>The saved model; null when <see cref="ZeroShot"/> is set or with <see cref="FromPredictions"/>.</summary>
     public string? ModelPath { get; init; }
+    /// <summary>The training-free baseline to score with instead of a saved model.</summary>
+    public ZeroShotSettings? ZeroShot { get; init; }
     /// <summary>A predictions folder (<c>daclip merge</c> output, or the shard outputs) evaluated instead of scoring <see cref="Data"/> with the model.</summary>
     public IReadOnlyList<string>? FromPredictions { get; init; }
     public string? ReportFolder { get; init; }
@@ -66,10 +69,12 @@ internal static class EvaluationRun
     {
         if (s.FromPredictions is { Count: > 0 } folders) return RunFromPredictions(s, folders, error, json, cancellation);
         var clock = Stopwatch.StartNew();
-        if (s.Data is null) throw new CliUsageException("give --data kind:root (and --model) to score a dataset, or --from-predictions dir to evaluate stored predictions.");
-        if (s.ModelPath is null) throw new CliUsageException("--model model.zip is required with --data (or evaluate stored predictions with --from-predictions dir).");
-        var modelPath = Path.GetFullPath(s.ModelPath);
-        if (!File.Exists(modelPath))
+        if (s.Data is null) throw new CliUsageException("give --data kind:root (and --model or --zero-shot) to score a dataset, or --from-predictions dir to evaluate stored predictions.");
+        if (s.ModelPath is null && s.ZeroShot is null)
+            throw new CliUsageException("--model model.zip is required with --data (or score with the training-free baseline, --zero-shot --backbone ..., or evaluate stored predictions with --from-predictions dir).");
+        // The training-free baseline has no file: its metrics go to ./zero-shot.test-metrics.* without --report.
+        var modelPath = Path.GetFullPath(s.ZeroShot is null ? s.ModelPath! : "zero-shot.zip");
+        if (s.ZeroShot is null && !File.Exists(modelPath))
             throw new CliUsageException($"--model {s.ModelPath}: no such file ({modelPath}). Give a model zip written by `daclip train` (or DaClipTransformer.Save).");
         var report = s.ReportFolder is null ? null : Path.GetFullPath(s.ReportFolder);
         if (report is not null)
@@ -81,7 +86,7 @@ internal static class EvaluationRun
         }
 
         var ml = new MLContext { GpuDeviceId = CliOptions.GpuOrdinal(s.Device), FallbackToCpu = false };
-        using var model = DaClipTransformer.Load(ml, modelPath);
+        using var model = s.ZeroShot is { } zeroShot ? ZeroShotModel.Create(ml, zeroShot, error, json) : DaClipTransformer.Load(ml, modelPath);
         var dataset = DatasetInput.ReadTestSplit(s.Data, s.Classes, s.AllowMissingMasks);
         MaskSizeCheck.Check(dataset, s.ResizeMasks, error);
         if (!json) error.WriteLine($"Scoring {dataset.Samples.Count} images of {s.Data} ({dataset.AnomalousCount} anomalous) at S = {model.ImageSize}.");
@@ -96,7 +101,7 @@ internal static class EvaluationRun
         var run = new EvaluatedModel(modelPath, backbone, model.ImageSize, model.Fit, model.Threshold, new DatasetSpec(s.Data.Kind, dataset.Root).ToString(),
             dataset.Samples.Count, dataset.Classes,
             report is null ? ModelFiles.TestMetrics(modelPath, "csv") : Path.Combine(report, CsvName),
-            report is null ? ModelFiles.TestMetrics(modelPath, "json") : Path.Combine(report, JsonName));
+            report is null ? ModelFiles.TestMetrics(modelPath, "json") : Path.Combine(report, JsonName), s.ZeroShot?.Name);
         return Evaluate(s, run, scored, report, clock, error, json);
     }
 
@@ -108,8 +113,8 @@ internal static class EvaluationRun
     private static (EvaluationSummary, SegmentationEvaluationResult) RunFromPredictions(EvaluationSettings s, IReadOnlyList<string> folders, TextWriter error, bool json, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        if (s.Data is not null || s.ModelPath is not null)
-            throw new CliUsageException("--from-predictions evaluates stored predictions: drop --data and --model (they are recorded in the predictions' manifest).");
+        if (s.Data is not null || s.ModelPath is not null || s.ZeroShot is not null)
+            throw new CliUsageException("--from-predictions evaluates stored predictions: drop --data, --model and --zero-shot (they are recorded in the predictions' manifest).");
         var set = PredictionSet.Open(folders, "--from-predictions");
         var m = set.Manifest;
         var report = s.ReportFolder is null ? null : Path.GetFullPath(s.ReportFolder);
@@ -139,8 +144,9 @@ internal static class EvaluationRun
     private sealed record ScoredImage(string Class, bool Label, string ImagePath, string? MaskPath, float Score, bool PredictedAnomalous, float[]? Map);
 
     /// <summary>What the evaluated scores came from, and where the metrics go.</summary>
+    /// <summary>What was evaluated; <paramref name="Name"/> replaces the model file's name (the training-free baseline has no file).</summary>
     private sealed record EvaluatedModel(string ModelPath, string Backbone, int ImageSize, ImageFit Fit, float Threshold, string Data, int Images,
-        IReadOnlyList<string> Classes, string Csv, string Json);
+        IReadOnlyList<string> Classes, string Csv, string Json, string? Name = null);
 
     private static (EvaluationSummary, SegmentationEvaluationResult) Evaluate(EvaluationSettings s, EvaluatedModel run, IEnumerable<ScoredImage> scored,
         string? report, Stopwatch clock, TextWriter error, bool json)
@@ -181,7 +187,7 @@ internal static class EvaluationRun
         {
             var input = builder.Build(s.ReportTitle ?? $"DA-CLIP on {run.Data}") with
             {
-                Model = Path.GetFileName(run.ModelPath),
+                Model = run.Name ?? Path.GetFileName(run.ModelPath),
                 Backbone = run.Backbone,
                 RunInfo =
                 [
@@ -206,7 +212,7 @@ internal static class EvaluationRun
         var rows = MetricsRow.From(result);
         var summary = new EvaluationSummary
         {
-            Model = run.ModelPath,
+            Model = run.Name ?? run.ModelPath,
             Backbone = run.Backbone,
             Data = run.Data,
             Images = run.Images,

@@ -45,7 +45,7 @@ internal sealed class NetworkRebuild : IDisposable
         DaClipNetwork? network = null;
         try
         {
-            network = new DaClipNetwork(clip.Model, PromptBank.Create(info.ModelOptions, clip.Tokenizer), info.ModelOptions);
+            network = new DaClipNetwork(clip.Model, PromptBank.Create(info.ModelOptions, clip.Tokenizer, clip.Model.Config.ContextLength), info.ModelOptions);
             DaClipCheckpoint.Load(checkpoint, network);
             network.eval();
             var rebuild = new NetworkRebuild(clip, network);

@@ -26,7 +26,7 @@ internal static class TrainingOutputs
         if (!s.Force && !s.Resume) RefuseUnfinishedCheckpoint(checkpointPath);
 
         var inputs = new List<GuardedInput>();
-        if (!s.Backbone.IsTiny) inputs.Add(new("--backbone", s.Backbone.Backbone));
+        if (!s.Backbone.IsBuiltIn) inputs.Add(new("--backbone", s.Backbone.Backbone));
         if (s.Backbone.VocabPath is { } vocab) inputs.Add(new("--vocab", vocab));
         foreach (var (option, path) in outputs) OutputPathGuard.RefuseInputs(option, path, inputs);
 

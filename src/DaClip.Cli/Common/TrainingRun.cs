@@ -48,6 +48,9 @@ internal static class TrainingRun
     /// <summary>Side S the built-in random backbone trains at unless told otherwise (its native resolution).</summary>
     public const int TinyImageSize = 128;
 
+    /// <summary>Default input side for the built-in pretrained <c>mini</c> backbone (its native resolution).</summary>
+    public const int MiniImageSize = 64;
+
     /// <summary>Trains; <paramref name="json"/> turns the progress display off, <paramref name="describe"/> the lines about the data and the backbone.</summary>
     public static TrainingOutcome Run(TrainingSettings s, TextWriter error, bool json, CancellationToken cancellation, bool describe = true)
     {
@@ -67,7 +70,7 @@ internal static class TrainingRun
                 error.WriteLine("Note: backbone 'tiny' has RANDOM weights: it demonstrates the pipeline only. Use a real CLIP checkpoint (daclip download) for meaningful results.");
         }
 
-        int size = s.ImageSize ?? (s.Backbone.IsTiny ? TinyImageSize : new DaClipModelOptions().ImageSize);
+        int size = s.ImageSize ?? (s.Backbone.IsTiny ? TinyImageSize : s.Backbone.IsMini ? MiniImageSize : new DaClipModelOptions().ImageSize);
         var model = s.Model with { ImageSize = size };
         if (s.Resume) CheckResumable(checkpointPath, model, s);
         var progress = new TrainingProgressView(error, json);
@@ -89,7 +92,7 @@ internal static class TrainingRun
             Seed = s.Seed,
             TrainingDevice = s.Device,
             FeatureCache = s.FeatureCache,
-            TrainingThreads = s.Threads ?? (s.Backbone.IsTiny ? 1 : null),
+            TrainingThreads = s.Threads ?? (s.Backbone.IsBuiltIn ? 1 : null),
             CheckpointPath = checkpointPath,
             Progress = progress,
         };

@@ -2,8 +2,8 @@ namespace DaClip.MLNet.Training.Clip;
 
 /// <summary>A frozen CLIP backbone with the tokenizer that goes with it.</summary>
 /// <param name="Model">The model (CPU, eval mode).</param>
-/// <param name="Tokenizer">CLIP's BPE tokenizer, or the built-in word tokenizer for <c>tiny</c>.</param>
-/// <param name="Source">The checkpoint path, or <c>tiny</c>.</param>
+/// <param name="Tokenizer">CLIP's BPE tokenizer, or the word tokenizer of <c>tiny</c> or <c>mini</c>.</param>
+/// <param name="Source">The checkpoint path, <c>tiny</c> or <c>mini</c>.</param>
 public sealed record ClipBackbone(ClipModel Model, IClipTokenizer Tokenizer, string Source) : IDisposable
 {
     /// <summary>The name that selects the embedded random backbone.</summary>
@@ -12,11 +12,16 @@ public sealed record ClipBackbone(ClipModel Model, IClipTokenizer Tokenizer, str
     /// <summary>Seed of the embedded random backbone's weights (fixed, so every run sees the same "tiny" model).</summary>
     public const long TinySeed = 20240601;
 
+    /// <summary>The name that selects the embedded pretrained backbone (<see cref="MiniBackbone"/>).</summary>
+    public const string MiniName = MiniBackbone.Name;
+
     /// <summary>True for the embedded random backbone, whose results demonstrate the pipeline only.</summary>
     public bool IsTiny => Source == TinyName;
 
     /// <summary>
-    /// Loads <paramref name="backbone"/>: <c>tiny</c> (the embedded random backbone with its built-in word tokenizer), or
+    /// Loads <paramref name="backbone"/>: <c>tiny</c> (the embedded random backbone with its built-in word tokenizer),
+    /// <c>mini</c> (the embedded pretrained backbone with its stored word vocabulary, <see cref="MiniBackbone"/>), a
+    /// backbone file written by <c>daclip pretrain</c> (its vocabulary is inside), or
     /// the path of an OpenAI CLIP checkpoint together with CLIP's BPE vocabulary (<paramref name="vocabPath"/>: the
     /// <c>bpe_simple_vocab_16e6.txt.gz</c> file, or a Hugging Face folder with <c>vocab.json</c> and <c>merges.txt</c>).
     /// </summary>
@@ -29,6 +34,10 @@ public sealed record ClipBackbone(ClipModel Model, IClipTokenizer Tokenizer, str
             tiny.eval();
             return new ClipBackbone(tiny, TinyWordTokenizer.Instance, TinyName);
         }
+        if (string.Equals(backbone, MiniName, StringComparison.OrdinalIgnoreCase))
+            return MiniBackbone.Load();
+        if (MiniBackbone.IsBackboneFile(backbone))
+            return MiniBackbone.LoadFile(backbone);
         var tokenizer = LoadTokenizer(vocabPath, backbone);
         var model = ClipCheckpoint.Load(backbone);
         if (tokenizer.VocabSize != model.Config.VocabSize)

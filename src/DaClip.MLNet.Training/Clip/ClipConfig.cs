@@ -56,6 +56,14 @@ public sealed record ClipConfig(
     /// </summary>
     public static ClipConfig Tiny { get; } = new(64, 128, 4, 128, 8, 77, TinyWordTokenizer.VocabularySize, 128, 2);
 
+    /// <summary>
+    /// The embedded pretrained backbone (<c>mini</c>): a ViT of 4 blocks of width 128, patch 8 at 64 px (an 8×8 grid;
+    /// DA-CLIP runs it at larger sizes with an interpolated positional embedding), a text tower of 4 blocks of width 128
+    /// with a context of 24 word tokens over the corpus vocabulary (<see cref="WordTokenizer.ForCorpus"/>), joint width 128.
+    /// Pretrained contrastively on the captioned synthetic corpus (<see cref="Pretraining.ClipPretrainer"/>).
+    /// </summary>
+    public static ClipConfig Mini { get; } = new(128, 64, 4, 128, 8, 24, WordTokenizer.ForCorpus().VocabSize, 128, 4);
+
     /// <summary>The released architectures, by OpenAI's names.</summary>
     public static IReadOnlyDictionary<string, ClipConfig> Known { get; } = new Dictionary<string, ClipConfig>
     {
@@ -65,9 +73,9 @@ public sealed record ClipConfig(
         ["ViT-L/14@336px"] = VitL14At336,
     };
 
-    /// <summary>OpenAI's name for this architecture (e.g. <c>ViT-L/14@336px</c>), <c>tiny</c>, or <c>custom</c>.</summary>
+    /// <summary>OpenAI's name for this architecture (e.g. <c>ViT-L/14@336px</c>), <c>tiny</c>, <c>mini</c>, or <c>custom</c>.</summary>
     public string ArchitectureName =>
-        Known.FirstOrDefault(kv => kv.Value == this).Key ?? (this == Tiny ? "tiny" : "custom");
+        Known.FirstOrDefault(kv => kv.Value == this).Key ?? (this == Tiny ? "tiny" : this == Mini ? "mini" : "custom");
 
     /// <summary>A one-line description: name and the dimensions that define it.</summary>
     public string Describe() =>

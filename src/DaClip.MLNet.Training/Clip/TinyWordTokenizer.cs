@@ -61,7 +61,8 @@ public sealed class TinyWordTokenizer : IClipTokenizer
     public long[] Tokenize(string text, int contextLength = ClipTokenizer.DefaultContextLength, bool truncate = true) =>
         TokenSequence.Frame(text, EncodeBpe(text), SotId, EotId, contextLength, truncate);
 
-    private static IEnumerable<string> SplitWords(string text)
+    /// <summary>Splits lower-cased text into runs of letters and digits and single other characters; whitespace and control characters separate.</summary>
+    internal static IEnumerable<string> SplitWords(string text)
     {
         var word = new StringBuilder();
         foreach (var r in text.EnumerateRunes())

@@ -15,7 +15,7 @@ public sealed record DaClipExportOptions
     public int Opset { get; init; } = OnnxModelBuilder.DefaultOpset;
 
     /// <summary>
-    /// When the weights hold more bytes than this, <see cref="DaClipOnnxExporter.Export"/> writes them to
+    /// When the weights hold more bytes than this, <see cref="DaClipOnnxExporter.Export(Network.DaClipNetwork, string, DaClipExportOptions?)"/> writes them to
     /// <c>&lt;model&gt;.data</c> beside the model (ONNX external data). Default 1.9 GiB, under protobuf's 2 GiB limit.
     /// </summary>
     public long ExternalDataThresholdBytes { get; init; } = new OnnxSaveOptions().ExternalDataThresholdBytes;

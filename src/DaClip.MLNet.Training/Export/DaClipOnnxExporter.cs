@@ -1,6 +1,7 @@
 using System.Globalization;
 using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Training.Network;
+using DaClip.MLNet.Training.ZeroShot;
 using TorchSharp;
 
 namespace DaClip.MLNet.Training.Export;
@@ -11,7 +12,8 @@ namespace DaClip.MLNet.Training.Export;
 /// <c>predicted_label</c> bool [N], <c>anomaly_map</c> [N, 1, S, S], <c>global_prob</c> [N] and <c>patch_map</c>
 /// [N, 1, g, g] (<see cref="DaClipModelTensors"/>), with the batch dimension dynamic. The text side depends on no
 /// image, so T_g and T_l are computed once here and stored as constants; the DAR refinement runs per image inside the
-/// graph. The model carries the <see cref="DaClipModelMetadata"/> keys that <see cref="DaClipOnnxScorer"/> checks.
+/// graph. The training-free baseline (<see cref="ZeroShotNetwork"/>) exports through the same tower and head with
+/// its prompt-ensemble text as a constant. The model carries the <see cref="DaClipModelMetadata"/> keys that <see cref="DaClipOnnxScorer"/> checks.
 /// docs/onnx-export.md describes the graph, the precision policy and the measurements.
 /// </summary>
 public static class DaClipOnnxExporter
@@ -21,6 +23,50 @@ public static class DaClipOnnxExporter
     public static OnnxModelBuilder Build(DaClipNetwork net, DaClipExportOptions? o = null)
     {
         ArgumentNullException.ThrowIfNull(net);
+        return Build(ExportedNetwork.Of(net), o, MethodDaClip, "DA-CLIP zero-shot anomaly detector", (w, patchFeatures, global, threshold) =>
+        {
+            var g = w.Graph;
+            using var text = net.EncodeText();
+            var textLocal = w.Float("text.T_l", text.Local);
+            var textGlobal = w.Float("text.T_g", text.Global);
+            if (net.Dar is { } dar)
+            {
+                g.NodeNamePrefix = "dar/";
+                var vbar = g.ReduceMean(patchFeatures, [1], keepDims: false);
+                var (local, globalRefined) = DarGraph.Emit(w, dar, vbar, textLocal, textGlobal, net.Grid * net.Grid, o?.ScanForm ?? DarScanForm.Parallel);
+                MapHeadGraph.Emit(w, ExportedNetwork.Of(net), patchFeatures, global, local, globalRefined, perImageText: true, threshold);
+            }
+            else
+            {
+                MapHeadGraph.Emit(w, ExportedNetwork.Of(net), patchFeatures, global, textLocal, textGlobal, perImageText: false, threshold);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Builds the graph of the training-free baseline: the same vision tower and map head as DA-CLIP, with the prompt
+    /// ensemble's text features <c>[t_n, t_a]</c> as one constant serving the image and the pixel level (no DAR).
+    /// </summary>
+    /// <exception cref="DaClipException">An option is out of range.</exception>
+    public static OnnxModelBuilder Build(ZeroShotNetwork net, DaClipExportOptions? o = null)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        var source = ExportedNetwork.Of(net);
+        return Build(source, o, MethodZeroShot, "Training-free CLIP anomaly detector (compositional prompt ensemble)", (w, patchFeatures, global, threshold) =>
+        {
+            var text = w.Float("text.T", net.TextFeatures);
+            MapHeadGraph.Emit(w, source, patchFeatures, global, text, text, perImageText: false, threshold);
+        });
+    }
+
+    /// <summary>The <see cref="DaClipModelMetadata.Method"/> value of DA-CLIP models.</summary>
+    public const string MethodDaClip = "da-clip";
+
+    /// <summary>The <see cref="DaClipModelMetadata.Method"/> value of the training-free baseline.</summary>
+    public const string MethodZeroShot = "zero-shot-ensemble";
+
+    private static OnnxModelBuilder Build(ExportedNetwork net, DaClipExportOptions? o, string method, string title, Action<DaClipGraphWriter, string, string, float> emitHead)
+    {
         o ??= new DaClipExportOptions();
         o.Validate();
         var options = net.Options;
@@ -29,7 +75,7 @@ public static class DaClipOnnxExporter
 
         var model = new OnnxModelBuilder("daclip", o.Opset)
         {
-            DocString = $"DA-CLIP zero-shot anomaly detector ({net.Clip.Config.ArchitectureName}, S = {size}, {o.Precision}). " +
+            DocString = $"{title} ({net.Clip.Config.ArchitectureName}, S = {size}, {o.Precision}). " +
                         $"Input '{DaClipModelTensors.Pixels}': float32 [N, 3, {size}, {size}] RGB in [0, 1] (CLIP normalisation is inside the graph).",
         };
         bool contribInt8 = o.Precision == OnnxPrecision.Int8 && o.Int8Form != Int8MatMulForm.MatMulInteger;
@@ -41,20 +87,7 @@ public static class DaClipOnnxExporter
             var pixels = model.Graph.AddInput(DaClipModelTensors.Pixels, OnnxElementType.Float, ["N", 3, size, size]);
             w.SetBatchFrom(pixels);
             var (patchFeatures, global) = VisionTowerGraph.Emit(w, net, pixels, o.FusedAttention);
-            using var text = net.EncodeText();
-            var textLocal = w.Float("text.T_l", text.Local);
-            var textGlobal = w.Float("text.T_g", text.Global);
-            if (net.Dar is { } dar)
-            {
-                model.Graph.NodeNamePrefix = "dar/";
-                var vbar = model.Graph.ReduceMean(patchFeatures, [1], keepDims: false);
-                var (local, globalRefined) = DarGraph.Emit(w, dar, vbar, textLocal, textGlobal, net.Grid * net.Grid, o.ScanForm);
-                MapHeadGraph.Emit(w, net, patchFeatures, global, local, globalRefined, perImageText: true, threshold);
-            }
-            else
-            {
-                MapHeadGraph.Emit(w, net, patchFeatures, global, textLocal, textGlobal, perImageText: false, threshold);
-            }
+            emitHead(w, patchFeatures, global, threshold);
             model.Graph.NodeNamePrefix = "";
         }
 
@@ -66,6 +99,7 @@ public static class DaClipOnnxExporter
         model.SetMetadata(DaClipModelMetadata.ImageFit, o.Fit.ToString());
         model.SetMetadata(DaClipModelMetadata.PatchGrid, Invariant(net.Grid));
         model.SetMetadata(DaClipModelMetadata.Backbone, net.Clip.Config.ArchitectureName);
+        model.SetMetadata(DaClipModelMetadata.Method, method);
         model.SetMetadata(DaClipModelMetadata.OptionsJson, (options with { Threshold = o.Threshold ?? options.Threshold }).ToJson());
         model.SetMetadata(DaClipModelMetadata.Threshold, threshold.ToString("R", CultureInfo.InvariantCulture));
         model.SetMetadata(DaClipModelMetadata.Precision, o.Precision.ToString());
@@ -73,9 +107,13 @@ public static class DaClipOnnxExporter
         return model;
     }
 
-    /// <summary>The serialised model with every tensor inline (models under 1.9 GiB; larger ones need <see cref="Export"/>).</summary>
+    /// <summary>The serialised model with every tensor inline (models under 1.9 GiB; larger ones need <see cref="Export(DaClipNetwork, string, DaClipExportOptions?)"/>).</summary>
     /// <exception cref="OnnxGraphException">The weights are too large for one protobuf message.</exception>
     public static byte[] ExportToBytes(DaClipNetwork net, DaClipExportOptions? o = null) => Build(net, o).ToBytes();
+
+    /// <summary>The serialised training-free baseline with every tensor inline (see <see cref="Build(ZeroShotNetwork, DaClipExportOptions?)"/>).</summary>
+    /// <exception cref="OnnxGraphException">The weights are too large for one protobuf message.</exception>
+    public static byte[] ExportToBytes(ZeroShotNetwork net, DaClipExportOptions? o = null) => Build(net, o).ToBytes();
 
     /// <summary>
     /// Writes the model to <paramref name="path"/> atomically: an existing file is replaced only by a complete new one.
@@ -83,6 +121,14 @@ public static class DaClipOnnxExporter
     /// it (ONNX external data); keep the two files together.
     /// </summary>
     public static void Export(DaClipNetwork net, string path, DaClipExportOptions? o = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        o ??= new DaClipExportOptions();
+        Build(net, o).Save(path, new OnnxSaveOptions { ExternalDataThresholdBytes = o.ExternalDataThresholdBytes });
+    }
+
+    /// <summary>Writes the training-free baseline to <paramref name="path"/> atomically, like <see cref="Export(DaClipNetwork, string, DaClipExportOptions?)"/>.</summary>
+    public static void Export(ZeroShotNetwork net, string path, DaClipExportOptions? o = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         o ??= new DaClipExportOptions();

@@ -1,5 +1,4 @@
 using DaClip.MLNet.Scoring;
-using DaClip.MLNet.Training.Network;
 
 namespace DaClip.MLNet.Training.Export;
 
@@ -14,7 +13,7 @@ internal static class MapHeadGraph
     /// Emits the head. <paramref name="patchFeatures"/> [N, taps, P, D], <paramref name="global"/> [N, D]; the text
     /// features are either per image [N, 2, D] (<paramref name="perImageText"/>, after the DAR) or constants [2, D].
     /// </summary>
-    public static void Emit(DaClipGraphWriter w, DaClipNetwork net, string patchFeatures, string global, string localText, string globalText,
+    public static void Emit(DaClipGraphWriter w, ExportedNetwork net, string patchFeatures, string global, string localText, string globalText,
         bool perImageText, float threshold)
     {
         var g = w.Graph;
@@ -28,7 +27,9 @@ internal static class MapHeadGraph
         string AnomalyProbability(string logits) => g.Gather(g.Softmax(g.Div(logits, w.Scalar(o.Tau)), -1), g.ScalarInt64(1), -1);
         string MeanMap(string text) => g.ReduceMean(AnomalyProbability(g.MatMul(patchFeatures, ForMaps(text))), [1], keepDims: false);   // [N, P]
 
-        var fused = g.Add(g.Mul(MeanMap(localText), w.Scalar(o.Alpha)), g.Mul(MeanMap(globalText), w.Scalar(1 - o.Alpha)));
+        var localMean = MeanMap(localText);
+        var globalMean = globalText == localText ? localMean : MeanMap(globalText);    // one text for both (the training-free baseline)
+        var fused = g.Add(g.Mul(localMean, w.Scalar(o.Alpha)), g.Mul(globalMean, w.Scalar(1 - o.Alpha)));
         var patchMap = g.Reshape(fused, -1, 1, grid, grid);
         g.AddOutput(DaClipModelTensors.PatchMap, OnnxElementType.Float, ["N", 1, grid, grid], patchMap);
 

@@ -1,4 +1,3 @@
-using DaClip.MLNet.Training.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +16,7 @@ internal static class VisionTowerGraph
     /// Emits the tower on [0, 1] pixels [N, 3, S, S]; returns the normalised patch features [N, taps, P, D] and the
     /// normalised global feature [N, D], both float32.
     /// </summary>
-    public static (string PatchFeatures, string Global) Emit(DaClipGraphWriter w, DaClipNetwork net, string pixels, bool fusedAttention)
+    public static (string PatchFeatures, string Global) Emit(DaClipGraphWriter w, ExportedNetwork net, string pixels, bool fusedAttention)
     {
         var g = w.Graph;
         var cfg = net.Clip.Config;

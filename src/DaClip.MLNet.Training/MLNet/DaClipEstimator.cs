@@ -67,7 +67,7 @@ public sealed class DaClipEstimator : IEstimator<DaClipTransformer>
         byte[] onnx;
         using (var backbone = ClipBackbone.Load(o.Backbone, o.VocabPath))
         {
-            var prompts = PromptBank.Create(model, backbone.Tokenizer);
+            var prompts = PromptBank.Create(model, backbone.Tokenizer, backbone.Model.Config.ContextLength);
             var trainer = DaClipTrainer.Create(backbone.Model, prompts, model, o.TrainingOptions(), _log.AsAction());
             using var network = trainer.Network;
             var progress = o.Progress is null ? null : new Progress(o.Progress, _log);

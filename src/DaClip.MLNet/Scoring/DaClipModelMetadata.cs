@@ -27,6 +27,12 @@ public static class DaClipModelMetadata
     /// <summary>The CLIP backbone, e.g. <c>ViT-L/14@336px</c> (informational).</summary>
     public const string Backbone = "daclip.backbone";
 
+    /// <summary>
+    /// How the model detects (informational): <c>da-clip</c> (trained adapters and DAR) or <c>zero-shot-ensemble</c>
+    /// (the training-free CLIP baseline with a compositional prompt ensemble). Models without it are DA-CLIP.
+    /// </summary>
+    public const string Method = "daclip.method";
+
     /// <summary>The DA-CLIP options the model was exported with, as JSON (informational).</summary>
     public const string OptionsJson = "daclip.options_json";
 

@@ -5,7 +5,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.Cli;
 
-/// <summary><c>daclip demo</c> end to end with tiny settings (S = 32, three images per category, one epoch).</summary>
+/// <summary><c>daclip demo</c> end to end with its default mini backbone at small settings (S = 32, three images per category, one epoch).</summary>
 [TestClass]
 public sealed class DemoCommandTests
 {
@@ -16,7 +16,7 @@ public sealed class DemoCommandTests
         var folder = dir.File("demo");
         var (exit, output, err) = CliRunner.Run("demo", "--out", folder, "--image-size", "32", "--images-per-class", "3", "--epochs", "1");
         Assert.AreEqual(0, exit, err);
-        StringAssert.Contains(err, "RANDOM weights");
+        StringAssert.Contains(err, "backbone 'mini', a small CLIP this project pretrained");
         var lines = output.Split('\n');
         StringAssert.StartsWith(lines.Single(l => l.StartsWith("class ", StringComparison.Ordinal)), "class ");
         foreach (var held in new[] { "capsule", "carpet", "pcb", "weave" })

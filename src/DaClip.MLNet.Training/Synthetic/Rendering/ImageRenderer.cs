@@ -16,11 +16,21 @@ internal static class ImageRenderer
     private const ulong DefectStream = 0xDEFEC7;
     private const int MaxPlacements = 32;
 
-    public static (byte[] Rgb, byte[] Mask) Render(SyntheticCategory category, SyntheticDefectKind? kind, ulong seed, int size, bool antiAlias)
+    public static (byte[] Rgb, byte[] Mask) Render(SyntheticCategory category, SyntheticDefectKind? kind, ulong seed, int size, bool antiAlias) =>
+        Render((rng, pixel, aa) => SyntheticCategories.CreateScene(category, rng, pixel, aa),
+            kind is { } k ? (scene, rng) => DefectFactory.Create(k, scene, rng) : null,
+            category.FolderName(), kind?.FolderName(), seed, size, antiAlias);
+
+    /// <summary>
+    /// Renders the scene that <paramref name="createScene"/> draws from the image seed's stream and, when
+    /// <paramref name="createDefect"/> is given, paints the defect it draws from the defect stream.
+    /// </summary>
+    public static (byte[] Rgb, byte[] Mask) Render(Func<SyntheticRandom, double, bool, Scene> createScene, Func<Scene, SyntheticRandom, Defect>? createDefect,
+        string sceneName, string? defectName, ulong seed, int size, bool antiAlias)
     {
         var rng = new SyntheticRandom(seed);
         var pixel = 1.0 / size;
-        var scene = SyntheticCategories.CreateScene(category, rng, pixel, antiAlias);
+        var scene = createScene(rng, pixel, antiAlias);
         var camera = new Camera(rng);
 
         var count = size * size;
@@ -42,13 +52,13 @@ internal static class ImageRenderer
             }
         }
         var mask = new byte[count];
-        if (kind is not { } defectKind) return (rgb, mask);
+        if (createDefect is null) return (rgb, mask);
 
         var defectRng = new SyntheticRandom(SyntheticRandom.Mix(seed, DefectStream));
         Span<byte> exposed = stackalloc byte[3];
         for (var attempt = 0; attempt < MaxPlacements; attempt++)
         {
-            var defect = DefectFactory.Create(defectKind, scene, defectRng);
+            var defect = createDefect(scene, defectRng);
             var output = (byte[])rgb.Clone();
             Array.Clear(mask);
             var changed = 0;
@@ -78,7 +88,7 @@ internal static class ImageRenderer
             if (changed >= Math.Max(3.0, 0.25 * defect.NominalArea * count)) return (output, mask);
         }
         throw new DaClipException(
-            $"Could not place a visible {defectKind.FolderName()} defect on a {category.FolderName()} image of {size}x{size} pixels " +
+            $"Could not place a visible {defectName} defect on a {sceneName} image of {size}x{size} pixels " +
             $"(image seed {seed}) in {MaxPlacements} tries. Use a larger SyntheticDefectOptions.ImageSize.");
     }
 

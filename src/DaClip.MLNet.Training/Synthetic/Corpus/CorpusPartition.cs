@@ -1,0 +1,11 @@
+namespace DaClip.MLNet.Training.Synthetic;
+
+/// <summary>Which part of the captioned corpus an index draws from; each part has its own seed stream.</summary>
+public enum CorpusPartition
+{
+    /// <summary>The images contrastive pretraining trains on.</summary>
+    Pretrain,
+
+    /// <summary>Held-out image-caption pairs for zero-shot retrieval accuracy, never trained on.</summary>
+    Validation,
+}
