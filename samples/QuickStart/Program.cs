@@ -223,6 +223,16 @@ Console.WriteLine($"5. Report: {new Uri(Path.Combine(reportFolder, "index.html")
 Console.WriteLine();
 Console.WriteLine($"Done in {Elapsed(clock)}. Data: {Path.Combine(output, "data")}; model: {modelPath}.");
 Console.WriteLine($"Open the report in a browser: {Path.Combine(reportFolder, "index.html")}");
+if (settings.IsMiniBackbone)
+{
+    Console.WriteLine("""
+
+        The mini backbone has only seen synthetic images. For real photographs use OpenAI's CLIP ViT-L/14@336:
+          dotnet run --project src/DaClip.Cli -c Release -- download ViT-L-14-336
+        then pass --backbone <cache>/ViT-L-14-336px.pt --vocab <cache>/bpe_simple_vocab_16e6.txt.gz (samples/ZeroShotTransfer
+        runs the paper's MVTec AD -> VisA experiment).
+        """);
+}
 if (settings.IsTinyBackbone)
 {
     Console.WriteLine("""

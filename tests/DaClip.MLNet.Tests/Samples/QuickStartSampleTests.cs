@@ -11,7 +11,7 @@ using RankingMetrics = DaClip.MLNet.Metrics.RankingMetrics;
 namespace DaClip.MLNet.Tests.Samples;
 
 /// <summary>
-/// samples/QuickStart at small settings (S = 64, 4 anomalous + 2 normal images per category, 1 epoch): every step runs,
+/// samples/QuickStart (default mini backbone) at small settings (S = 64, 4 anomalous + 2 normal images per category, 1 epoch): every step runs,
 /// and the numbers it prints are those of the model it saved, recomputed here from model.zip and the held-out folder.
 /// The full-size quick start is measured in docs/benchmarks.md, not run here.
 /// </summary>
@@ -24,7 +24,10 @@ public sealed class QuickStartSampleTests
         using var dir = new TempDir("quickstart");
         var run = ChildProcess.RunSample("QuickStart", ["--output", dir.Path, "--size", "64", "--per-category", "4", "--epochs", "1", "--seed", "3"]);
         Assert.AreEqual(0, run.ExitCode, run.ToString());
-        StringAssert.Contains(run.Output, "RANDOM", "the output says the tiny backbone is random");
+        StringAssert.Contains(run.Output, "Backbone \"mini\": a small CLIP pretrained by this project", "the output says what the default backbone is");
+        StringAssert.Contains(run.Output, "Training-free baseline vs trained DA-CLIP (mini backbone)", "baseline and DA-CLIP side by side");
+        Assert.AreEqual(5, run.Output.Split('\n').Count(l => Regex.IsMatch(l, @"^\s*\| (capsule|carpet|pcb|weave|mean)\s+\|\s+[0-9.]+ / [0-9.]+\s+\|")), run.Output);
+        StringAssert.Contains(File.ReadAllText(Path.Combine(dir.Path, "report", "index.html")), "training-free baseline (mean)", "the report shows both");
         StringAssert.Contains(run.Output, "download ViT-L-14-336", "the output says how to get real weights");
         StringAssert.Contains(run.Output, "zero-shot test on 24 images of capsule, carpet, pcb, weave", run.ToString());
 
