@@ -53,14 +53,15 @@ internal static class AblationBenchmark
             var error = parse.InvocationConfiguration.Error;
             return VerbRunner.RunAsync("bench ablation", error, () => Run(parse.GetValue(backbone)!, parse.GetValue(vocab), parse.GetValue(size), parse.GetValue(epochs),
                 parse.GetValue(perClass), parse.GetValue(seeds), parse.GetValue(threads),
-                parse.GetValue(prompts) == "plain" ? CompositionalPromptEnsemble.Plain : new CompositionalPromptEnsemble(), parse.GetValue(variants), parse.GetValue(json), parse.InvocationConfiguration.Output, error, cancellation));
+                parse.GetValue(prompts)!, parse.GetValue(variants), parse.GetValue(json), parse.InvocationConfiguration.Output, error, cancellation));
         });
         return command;
     }
 
     private static int Run(string backboneName, string? vocab, int? sizeOption, int epochs, int perClass, int seedCount, int? threads,
-        CompositionalPromptEnsemble ensemble, string[]? only, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
+        string promptsName, string[]? only, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
+        var ensemble = promptsName == "plain" ? CompositionalPromptEnsemble.Plain : new CompositionalPromptEnsemble();
         if (only is { Length: > 0 } && only.Except(Variants.Select(v => v.Key)).ToList() is { Count: > 0 } unknown)
             throw new CliUsageException($"--variants: unknown row(s) {string.Join(", ", unknown)}; use {string.Join(", ", Variants.Select(v => v.Key))}.");
         var rowsToRun = Variants.Where(v => only is not { Length: > 0 } || only.Contains(v.Key)).ToArray();
@@ -107,7 +108,7 @@ internal static class AblationBenchmark
                 auxiliary = split.Auxiliary.Select(c => c.FolderName()).ToArray(),
                 heldOut = split.HeldOut.Select(c => c.FolderName()).ToArray(),
                 seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
-                prompts = ensemble.Templates.Count == 22 ? "winclip" : "plain",
+                prompts = promptsName,
                 rows = rowsToRun.Select(v => new
                 {
                     variant = v.Key,

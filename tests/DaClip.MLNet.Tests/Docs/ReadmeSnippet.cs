@@ -18,7 +18,7 @@ internal static class ReadmeSnippet
         IDataView test = AnomalyDatasets.Read(DatasetSpec.Parse("visa:/data/visa")).ToDataView(mlContext);
         var trainer = mlContext.AnomalyDetection.Trainers.DaClip(new DaClipOptions
         {
-            Backbone = "ViT-L-14-336px.pt", VocabPath = "bpe_simple_vocab_16e6.txt.gz",    // or Backbone = "tiny"
+            Backbone = "ViT-L-14-336px.pt", VocabPath = "bpe_simple_vocab_16e6.txt.gz",    // or the built-in Backbone = "mini"
             ImageColumnName = "ImagePath", LabelColumnName = "Label", MaskColumnName = "MaskPath", ClassColumnName = "Class",
         });
         using DaClipTransformer model = trainer.Fit(train);          // trains with TorchSharp, exports one ONNX graph
