@@ -63,15 +63,20 @@ public static class TinyImages
     }
 
     /// <summary>Baseline little-endian TIFF: 8-bit grey, uncompressed, one strip.</summary>
-    private static byte[] Tiff(byte[] grey, int size)
-    {
-        (ushort Tag, ushort Type, uint Value)[] entries =
+    private static byte[] Tiff(byte[] grey, int size) => TiffFile(
         [
             (256, 3, (uint)size), (257, 3, (uint)size), (258, 3, 8), (259, 3, 1), (262, 3, 1),
             (273, 4, 0), (277, 3, 1), (278, 3, (uint)size), (279, 4, (uint)(size * size)),
-        ];
+        ], grey);
+
+    /// <summary>
+    /// A little-endian TIFF file: one image directory with <paramref name="entries"/> (each one value; tag 273, the strip
+    /// offset, is filled in) followed by <paramref name="strip"/>.
+    /// </summary>
+    internal static byte[] TiffFile((ushort Tag, ushort Type, uint Value)[] entries, byte[] strip)
+    {
         int dataOffset = 8 + 2 + entries.Length * 12 + 4;
-        var file = new byte[dataOffset + size * size];
+        var file = new byte[dataOffset + strip.Length];
         file[0] = file[1] = (byte)'I';
         BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(2), 42);
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(4), 8);
@@ -87,7 +92,7 @@ public static class TinyImages
             if (type == 3) BinaryPrimitives.WriteUInt16LittleEndian(at[8..], (ushort)v);
             else BinaryPrimitives.WriteUInt32LittleEndian(at[8..], v);
         }
-        grey.CopyTo(file, dataOffset);
+        strip.CopyTo(file, dataOffset);
         return file;
     }
 }

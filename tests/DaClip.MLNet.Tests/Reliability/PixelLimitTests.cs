@@ -128,27 +128,7 @@ public sealed class PixelLimitTests
     }
 
     /// <summary>A little-endian TIFF directory for an 8-bit grey image of the given size whose one strip holds 16 bytes.</summary>
-    private static byte[] TiffHeader(uint width, uint height)
-    {
-        (ushort Tag, ushort Type, uint Value)[] entries =
-            [(256, 4, width), (257, 4, height), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, 0), (277, 3, 1), (278, 4, height), (279, 4, 16)];
-        int dataOffset = 8 + 2 + entries.Length * 12 + 4;
-        var file = new byte[dataOffset + 16];
-        file[0] = file[1] = (byte)'I';
-        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(2), 42);
-        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(4), 8);
-        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(8), (ushort)entries.Length);
-        for (int i = 0; i < entries.Length; i++)
-        {
-            var at = file.AsSpan(10 + i * 12);
-            var (tag, type, value) = entries[i];
-            BinaryPrimitives.WriteUInt16LittleEndian(at, tag);
-            BinaryPrimitives.WriteUInt16LittleEndian(at[2..], type);
-            BinaryPrimitives.WriteUInt32LittleEndian(at[4..], 1);
-            var v = tag == 273 ? (uint)dataOffset : value;
-            if (type == 3) BinaryPrimitives.WriteUInt16LittleEndian(at[8..], (ushort)v);
-            else BinaryPrimitives.WriteUInt32LittleEndian(at[8..], v);
-        }
-        return file;
-    }
+    private static byte[] TiffHeader(uint width, uint height) => Data.TinyImages.TiffFile(
+        [(256, 4, width), (257, 4, height), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, 0), (277, 3, 1), (278, 4, height), (279, 4, 16)],
+        new byte[16]);
 }

@@ -1,3 +1,4 @@
+using DaClip.Cli.Bench;
 using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Network;
@@ -38,7 +39,7 @@ public sealed class MiniTransferRegressionTests
         heldOutOptions.Seed = 1003;
         var heldOut = new SyntheticDefectGenerator(split.HeldOutOptions(heldOutOptions));
         var train = new InMemoryTrainingSet(auxiliary.Categories.SelectMany(auxiliary.TestImages)
-            .Select(i => new TrainingExample(i.ToChw(), i.IsAnomalous ? Binary(i.Mask) : null, i.IsAnomalous)).ToList());
+            .Select(i => new TrainingExample(i.ToChw(), i.IsAnomalous ? HeldOutEvaluation.Binary(i.Mask) : null, i.IsAnomalous)).ToList());
         var test = heldOut.Categories.SelectMany(heldOut.TestImages).ToList();
 
         using var backbone = ClipBackbone.Load(ClipBackbone.MiniName);
@@ -75,33 +76,7 @@ public sealed class MiniTransferRegressionTests
         }
     }
 
-    /// <summary>Mean zero-shot metrics over the held-out categories.</summary>
-    internal static AnomalyDetectionMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images)
-    {
-        int s = network.Options.ImageSize;
-        var samples = new List<SegmentationSample>(images.Count);
-        for (int start = 0; start < images.Count; start += 16)
-        {
-            var chunk = images.Skip(start).Take(16).ToList();
-            using var scope = torch.NewDisposeScope();
-            var pixels = torch.tensor(chunk.SelectMany(i => i.ToChw()).ToArray(), [chunk.Count, 3, s, s]);
-            using var p = network.Predict(pixels);
-            var scores = p.Score.data<float>().ToArray();
-            var maps = p.AnomalyMap.data<float>().ToArray();
-            for (int j = 0; j < chunk.Count; j++)
-                samples.Add(new SegmentationSample
-                {
-                    ClassName = chunk[j].ClassName,
-                    IsAnomalous = chunk[j].IsAnomalous,
-                    ImageScore = scores[j],
-                    AnomalyMap = maps.AsSpan(j * s * s, s * s).ToArray(),
-                    Mask = chunk[j].IsAnomalous ? Binary(chunk[j].Mask) : null,
-                    Height = s,
-                    Width = s,
-                });
-        }
-        return SegmentationEvaluator.Evaluate(samples).Mean;
-    }
-
-    private static byte[] Binary(byte[] mask) => mask.Select(v => v > 0 ? (byte)1 : (byte)0).ToArray();
+    /// <summary>Mean zero-shot metrics over the held-out categories (the evaluation of <c>daclip bench</c>).</summary>
+    internal static AnomalyDetectionMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images) =>
+        HeldOutEvaluation.Evaluate(network.Predict, network.Options.ImageSize, images).Mean;
 }
