@@ -24,12 +24,13 @@ public enum PositionalInterpolation
 /// <summary>
 /// The options of the DA-CLIP network (docs/method.md), with the paper's defaults. Depth-dependent defaults
 /// (<see cref="Taps"/>, <see cref="VvStartLayer"/>) are resolved from the backbone by <see cref="ResolveTaps"/> and
-/// <see cref="ResolveVvStartLayer"/>. The options travel with exported models as JSON.
+/// <see cref="ResolveVvStartLayer"/>. The options travel with exported models as JSON
+/// (<see cref="Scoring.DaClipModelContract.NetworkOptions"/>).
 /// </summary>
 public sealed record DaClipModelOptions
 {
     /// <summary>Input side S in pixels (518 for ViT-L/14@336 in the paper: a 37×37 grid). Must be a multiple of the patch size.</summary>
-    public int ImageSize { get; init; } = 518;
+    public int ImageSize { get; init; } = DaClipDefaults.ImageSize;
 
     /// <summary>Tapped layers (1-based); null = round(kL/4), k = 1..4 (6, 12, 18, 24 for ViT-L).</summary>
     public int[]? Taps { get; init; }
@@ -38,28 +39,32 @@ public sealed record DaClipModelOptions
     public int? VvStartLayer { get; init; }
 
     /// <summary>Weight of the local maps in the fused map (α = 0.7).</summary>
-    public double Alpha { get; init; } = 0.7;
+    public double Alpha { get; init; } = DaClipDefaults.Alpha;
 
     /// <summary>Weight of the global probability in the image score (β = 0.5).</summary>
-    public double Beta { get; init; } = 0.5;
+    public double Beta { get; init; } = DaClipDefaults.Beta;
 
     /// <summary>k of the top-k patch mean in the image score (80; 1 = the maximum). k' = min(k, patches).</summary>
-    public int TopK { get; init; } = 80;
+    public int TopK { get; init; } = DaClipDefaults.TopK;
 
     /// <summary>σ of the Gaussian smoothing of the pixel map (4); radius floor(4σ + 1/2), capped at S − 1.</summary>
-    public double Sigma { get; init; } = 4.0;
+    public double Sigma { get; init; } = DaClipDefaults.Sigma;
 
     /// <summary>Softmax temperature τ (0.07).</summary>
-    public double Tau { get; init; } = 0.07;
+    public double Tau { get; init; } = DaClipDefaults.Tau;
 
     /// <summary>Weight λ of the map losses against the image cross-entropy (4).</summary>
-    public double Lambda { get; init; } = 4.0;
+    public double Lambda { get; init; } = DaClipDefaults.Lambda;
 
-    /// <summary>Score threshold of the predicted label (0.5; calibratable).</summary>
-    public double Threshold { get; init; } = 0.5;
+    /// <summary>
+    /// The threshold an export starts from (0.5) when <c>DaClipExportOptions.Threshold</c> does not give one. It only
+    /// seeds the model: the exported model holds the threshold (<see cref="Scoring.DaClipModelContract.Threshold"/>)
+    /// and calibration rewrites it there.
+    /// </summary>
+    public double Threshold { get; init; } = DaClipDefaults.Threshold;
 
     /// <summary>Learnable slot tokens per prompt (10).</summary>
-    public int Slots { get; init; } = 10;
+    public int Slots { get; init; } = DaClipDefaults.Slots;
 
     /// <summary>How many text blocks, from block 0, carry a Token Adapter; null = all.</summary>
     public int? AdapterLayers { get; init; }

@@ -9,16 +9,16 @@ namespace DaClip.Serve;
 
 /// <summary>
 /// The model a server scores with: a zip written by <c>daclip train</c> / <see cref="DaClipTransformer.Save"/> (its
-/// embedded ONNX model, with the zip's fit and threshold) or an exported ONNX file, on one <see cref="DaClipOnnxScorer"/>.
+/// embedded ONNX model) or an exported ONNX file, on one <see cref="DaClipOnnxScorer"/>. Image size, fit and threshold
+/// come from the model's <see cref="DaClipModelContract"/>, checked by the scorer as everywhere else.
 /// </summary>
 internal sealed class ServedModel : IDisposable
 {
-    private ServedModel(DaClipOnnxScorer scorer, string id, string source, float threshold)
+    private ServedModel(DaClipOnnxScorer scorer, string id, string source)
     {
         Scorer = scorer;
         Id = id;
         Source = source;
-        Threshold = threshold;
     }
 
     /// <summary>The scorer; its <see cref="DaClipOnnxScorer.Preprocessor"/> prepares the images.</summary>
@@ -30,14 +30,14 @@ internal sealed class ServedModel : IDisposable
     /// <summary>The model file's full path.</summary>
     public string Source { get; }
 
-    /// <summary>The model's threshold of the verdict.</summary>
-    public float Threshold { get; }
+    /// <summary>The model's threshold of the verdict (<see cref="DaClipModelContract.Threshold"/>).</summary>
+    public float Threshold => Scorer.Contract.Threshold;
 
     /// <summary>How images are brought to S x S.</summary>
     public ImageFit Fit => Scorer.Preprocessor.Fit;
 
     /// <summary>Loads <see cref="DaClipServerOptions.ModelPath"/> (a <c>.onnx</c> file, else a model zip).</summary>
-    /// <exception cref="DaClipFileFormatException">Missing file, not a DA-CLIP model, or no threshold in an ONNX file.</exception>
+    /// <exception cref="DaClipFileFormatException">Missing file, or not a DA-CLIP model (the contract's message names the fix).</exception>
     /// <exception cref="ExecutionProviderUnavailableException">CUDA was requested and cannot start.</exception>
     public static ServedModel Load(DaClipServerOptions options)
     {
@@ -51,39 +51,25 @@ internal sealed class ServedModel : IDisposable
             IntraOpThreads = options.IntraOpThreads,
             Log = options.Log ?? (_ => { }),
         };
-        byte[] onnx;
-        float? threshold;
         if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
-        {
-            onnx = File.ReadAllBytes(path);
-            var scorer = new DaClipOnnxScorer(path, scorerOptions);
-            threshold = scorer.Threshold;
-            return Create(scorer, onnx, path, threshold);
-        }
+            return Create(new DaClipOnnxScorer(path, scorerOptions), File.ReadAllBytes(path), path);
+        byte[] onnx;
         using (var transformer = DaClipTransformer.Load(new MLContext(seed: 0), path))
-        {
             onnx = transformer.GetOnnxModel();
-            threshold = transformer.Threshold;
-            scorerOptions = scorerOptions with { Fit = transformer.Fit };
-        }
-        return Create(new DaClipOnnxScorer(onnx, scorerOptions, path), onnx, path, threshold);
+        // The embedded model's contract carries the zip's fit and threshold.
+        return Create(new DaClipOnnxScorer(onnx, scorerOptions, path), onnx, path);
     }
 
     /// <summary>The contract <c>GET /v1/model</c> answers.</summary>
     public ModelDescription Describe(DaClipServerOptions options) => new(Id, Source, Scorer.ImageSize, Fit.ToString(), Threshold, Scorer.ExecutionProvider.ToString(),
-        $"{DaClipModelTensors.Pixels}: float32 [N, 3, {Scorer.ImageSize}, {Scorer.ImageSize}]", DaClipModelTensors.Outputs,
+        Scorer.Contract.DescribeInput(), DaClipModelTensors.Outputs,
         new SortedDictionary<string, string>(Scorer.Metadata.ToDictionary(), StringComparer.Ordinal), options.MaxBatchSize, options.QueueCapacity, options.MaxRequestBodyBytes);
 
     public void Dispose() => Scorer.Dispose();
 
-    private static ServedModel Create(DaClipOnnxScorer scorer, byte[] onnx, string path, float? threshold)
+    private static ServedModel Create(DaClipOnnxScorer scorer, byte[] onnx, string path)
     {
-        if (threshold is not float t)
-        {
-            scorer.Dispose();
-            throw new DaClipFileFormatException(path, $"the model has no '{DaClipModelMetadata.Threshold}' metadata, so the server cannot give a verdict. Re-export it with `daclip export`.");
-        }
         var hash = Convert.ToHexStringLower(SHA256.HashData(onnx))[..12];
-        return new ServedModel(scorer, $"{Path.GetFileName(path)}@sha256:{hash}", path, t);
+        return new ServedModel(scorer, $"{Path.GetFileName(path)}@sha256:{hash}", path);
     }
 }

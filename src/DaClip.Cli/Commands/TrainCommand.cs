@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using DaClip.Cli.Common;
+using DaClip.MLNet;
 using DaClip.MLNet.Data;
 using DaClip.MLNet.Training.Training;
 
@@ -35,8 +36,8 @@ internal static class TrainCommand
             HelpName = "model.zip",
             Required = true,
         };
-        var epochs = CliOptions.Positive(new Option<int>("--epochs") { Description = "Passes over the training images.", HelpName = "N", DefaultValueFactory = _ => 15 });
-        var batchSize = CliOptions.Positive(new Option<int>("--batch-size") { Description = "Images per optimisation step.", HelpName = "N", DefaultValueFactory = _ => 8 });
+        var epochs = CliOptions.Positive(new Option<int>("--epochs") { Description = "Passes over the training images.", HelpName = "N", DefaultValueFactory = _ => DaClipDefaults.Epochs });
+        var batchSize = CliOptions.Positive(new Option<int>("--batch-size") { Description = "Images per optimisation step.", HelpName = "N", DefaultValueFactory = _ => DaClipDefaults.BatchSize });
         var imageSize = new Option<int?>("--image-size")
         {
             Description = $"Input side S in pixels, a multiple of the backbone's patch size; default 518 (ViT-L/14@336px, as in the paper), {TrainingRun.TinyImageSize} for 'tiny'.",

@@ -35,12 +35,12 @@ internal sealed class ModelOptionFlags
     private readonly Option<string[]> _normalStates = States("--normal-states", "Normal states of the prompts (one argument each).", Defaults.NormalStates);
     private readonly Option<string[]> _anomalyStates = States("--anomaly-states", "Anomaly states of the prompts (one argument each).", Defaults.AnomalyStates);
     private readonly Option<string> _interpolation = Choice("--positional-interpolation", "Positional-embedding resampling when S differs from the checkpoint's.", "bilinear", "bilinear", "bicubic");
-    private readonly Option<double> _learningRate = Number("--learning-rate", "Adam learning rate; lower it (e.g. tenfold) when the loss becomes NaN or infinite.", 1e-3);
+    private readonly Option<double> _learningRate = Number("--learning-rate", "Adam learning rate; lower it (e.g. tenfold) when the loss becomes NaN or infinite.", DaClipDefaults.LearningRate);
     private readonly Option<double[]> _adamBetas = new("--adam-betas")
     {
         Description = "Adam β1,β2.",
         HelpName = "b1,b2",
-        DefaultValueFactory = _ => [0.5, 0.999],
+        DefaultValueFactory = _ => [DaClipDefaults.AdamBeta1, DaClipDefaults.AdamBeta2],
         CustomParser = ParseBetas,
     };
 
@@ -82,7 +82,7 @@ internal sealed class ModelOptionFlags
     public double LearningRate(ParseResult parse) => parse.GetValue(_learningRate);
 
     /// <summary>Adam β1 and β2.</summary>
-    public (double Beta1, double Beta2) AdamBetas(ParseResult parse) => parse.GetValue(_adamBetas) is [var b1, var b2] ? (b1, b2) : (0.5, 0.999);
+    public (double Beta1, double Beta2) AdamBetas(ParseResult parse) => parse.GetValue(_adamBetas) is [var b1, var b2] ? (b1, b2) : (DaClipDefaults.AdamBeta1, DaClipDefaults.AdamBeta2);
 
     private static Option<double> Number(string name, string description, double defaultValue) => new(name)
     {

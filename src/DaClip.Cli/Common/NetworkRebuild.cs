@@ -35,8 +35,8 @@ internal sealed class NetworkRebuild : IDisposable
     public static NetworkRebuild Load(DaClipTransformer model, BackboneSource backbone, string checkpoint)
     {
         var info = DaClipCheckpoint.ReadInfo(checkpoint);
-        var zipOptions = model.ModelMetadata.TryGetValue(DaClipModelMetadata.OptionsJson, out var json) ? DaClipModelOptions.FromJson(json) : null;
-        if (zipOptions is not null && zipOptions with { Threshold = 0 } != info.ModelOptions with { Threshold = 0 })
+        // The model's contract records its network options without the threshold (the model's own), so they compare as they are.
+        if (model.Contract.NetworkOptions is not null && !model.Contract.DescribesNetwork(info.ModelOptions))
         {
             throw new CliUsageException($"--checkpoint {checkpoint} holds a network with other options than the model (its daclip.options differ from the model's " +
                 $"{DaClipModelMetadata.OptionsJson}): it belongs to another training run. Pass the checkpoint `daclip train` wrote for this model.");

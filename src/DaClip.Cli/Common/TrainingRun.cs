@@ -15,11 +15,11 @@ internal sealed record TrainingSettings
     public required BackboneSource Backbone { get; init; }
     public required string ModelPath { get; init; }
     public string? CheckpointPath { get; init; }
-    public int Epochs { get; init; } = 15;
-    public int BatchSize { get; init; } = 8;
+    public int Epochs { get; init; } = DaClipDefaults.Epochs;
+    public int BatchSize { get; init; } = DaClipDefaults.BatchSize;
     public int? ImageSize { get; init; }
     public int Seed { get; init; } = 42;
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = DaClipDefaults.LearningRate;
     public string Device { get; init; } = "cpu";
     public FeatureCacheMode FeatureCache { get; init; } = FeatureCacheMode.Auto;
     public bool AllowMissingMasks { get; init; }
@@ -27,7 +27,7 @@ internal sealed record TrainingSettings
     public int? Threads { get; init; }
     /// <summary>The network options (METHOD defaults); <see cref="DaClipModelOptions.ImageSize"/> is replaced by the resolved <see cref="ImageSize"/>.</summary>
     public DaClipModelOptions Model { get; init; } = new();
-    public (double Beta1, double Beta2) AdamBetas { get; init; } = (0.5, 0.999);
+    public (double Beta1, double Beta2) AdamBetas { get; init; } = (DaClipDefaults.AdamBeta1, DaClipDefaults.AdamBeta2);
     /// <summary>Continue from the checkpoint at <see cref="CheckpointPath"/> (default: beside the model).</summary>
     public bool Resume { get; init; }
 

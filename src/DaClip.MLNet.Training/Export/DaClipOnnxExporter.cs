@@ -1,4 +1,3 @@
-using System.Globalization;
 using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Training.Network;
 using DaClip.MLNet.Training.ZeroShot;
@@ -13,7 +12,7 @@ namespace DaClip.MLNet.Training.Export;
 /// [N, 1, g, g] (<see cref="DaClipModelTensors"/>), with the batch dimension dynamic. The text side depends on no
 /// image, so T_g and T_l are computed once here and stored as constants; the DAR refinement runs per image inside the
 /// graph. The training-free baseline (<see cref="ZeroShotNetwork"/>) exports through the same tower and head with
-/// its prompt-ensemble text as a constant. The model carries the <see cref="DaClipModelMetadata"/> keys that <see cref="DaClipOnnxScorer"/> checks.
+/// its prompt-ensemble text as a constant. The model describes itself by its <see cref="DaClipModelContract"/> (written here, read and checked by the scorer, the transformer, the CLI and the server).
 /// docs/onnx-export.md describes the graph, the precision policy and the measurements.
 /// </summary>
 public static class DaClipOnnxExporter
@@ -23,7 +22,7 @@ public static class DaClipOnnxExporter
     public static OnnxModelBuilder Build(DaClipNetwork net, DaClipExportOptions? o = null)
     {
         ArgumentNullException.ThrowIfNull(net);
-        return Build(ExportedNetwork.Of(net), o, MethodDaClip, "DA-CLIP zero-shot anomaly detector", (w, patchFeatures, global, threshold) =>
+        return Build(ExportedNetwork.Of(net), o, DaClipModelContract.MethodDaClip, "DA-CLIP zero-shot anomaly detector", (w, patchFeatures, global, threshold) =>
         {
             var g = w.Graph;
             using var text = net.EncodeText();
@@ -52,24 +51,19 @@ public static class DaClipOnnxExporter
     {
         ArgumentNullException.ThrowIfNull(net);
         var source = ExportedNetwork.Of(net);
-        return Build(source, o, MethodZeroShot, "Training-free CLIP anomaly detector (compositional prompt ensemble)", (w, patchFeatures, global, threshold) =>
+        return Build(source, o, DaClipModelContract.MethodZeroShot, "Training-free CLIP anomaly detector (compositional prompt ensemble)", (w, patchFeatures, global, threshold) =>
         {
             var text = w.Float("text.T", net.TextFeatures);
             MapHeadGraph.Emit(w, source, patchFeatures, global, text, text, perImageText: false, threshold);
         });
     }
 
-    /// <summary>The <see cref="DaClipModelMetadata.Method"/> value of DA-CLIP models.</summary>
-    public const string MethodDaClip = "da-clip";
-
-    /// <summary>The <see cref="DaClipModelMetadata.Method"/> value of the training-free baseline.</summary>
-    public const string MethodZeroShot = "zero-shot-ensemble";
-
     private static OnnxModelBuilder Build(ExportedNetwork net, DaClipExportOptions? o, string method, string title, Action<DaClipGraphWriter, string, string, float> emitHead)
     {
         o ??= new DaClipExportOptions();
         o.Validate();
         var options = net.Options;
+        // The options only seed the threshold: from here on the model (its contract) is its one home.
         float threshold = (float)(o.Threshold ?? options.Threshold);
         int size = options.ImageSize;
 
@@ -91,19 +85,21 @@ public static class DaClipOnnxExporter
             model.Graph.NodeNamePrefix = "";
         }
 
-        string Invariant(IFormattable v) => v.ToString(null, CultureInfo.InvariantCulture);
-        model.SetMetadata(DaClipModelMetadata.Format, DaClipModelMetadata.FormatName);
-        model.SetMetadata(DaClipModelMetadata.FormatVersion, Invariant(DaClipModelMetadata.CurrentFormatVersion));
-        model.SetMetadata(DaClipModelMetadata.Version, typeof(DaClipModelOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-        model.SetMetadata(DaClipModelMetadata.ImageSize, Invariant(size));
-        model.SetMetadata(DaClipModelMetadata.ImageFit, o.Fit.ToString());
-        model.SetMetadata(DaClipModelMetadata.PatchGrid, Invariant(net.Grid));
-        model.SetMetadata(DaClipModelMetadata.Backbone, net.Clip.Config.ArchitectureName);
-        model.SetMetadata(DaClipModelMetadata.Method, method);
-        model.SetMetadata(DaClipModelMetadata.OptionsJson, (options with { Threshold = o.Threshold ?? options.Threshold }).ToJson());
-        model.SetMetadata(DaClipModelMetadata.Threshold, threshold.ToString("R", CultureInfo.InvariantCulture));
-        model.SetMetadata(DaClipModelMetadata.Precision, o.Precision.ToString());
-        if (o.Precision == OnnxPrecision.Int8) model.SetMetadata(DaClipModelMetadata.Int8Form, o.Int8Form.ToString());
+        var contract = new DaClipModelContract
+        {
+            LibraryVersion = typeof(DaClipModelOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            ImageSize = size,
+            Fit = o.Fit,
+            Threshold = threshold,
+            PatchGrid = net.Grid,
+            Backbone = net.Clip.Config.ArchitectureName,
+            BackboneFingerprint = Training.BackboneFingerprint.Of(net.Clip),
+            Method = method,
+            Precision = o.Precision.ToString(),
+            Int8Form = o.Precision == OnnxPrecision.Int8 ? o.Int8Form.ToString() : null,
+            NetworkOptions = options,
+        };
+        foreach (var (key, value) in contract.ToMetadata()) model.SetMetadata(key, value);
         return model;
     }
 

@@ -16,7 +16,7 @@ namespace DaClip.MLNet.Training.MLNet;
 public sealed class DaClipOptions : DaClipScoringOptions
 {
     /// <summary>The label column: <c>Boolean</c> (true = anomalous) or <c>Single</c> (1 / 0). Default "Label".</summary>
-    public string LabelColumnName { get; set; } = "Label";
+    public string LabelColumnName { get; set; } = DaClipDefaults.LabelColumnName;
 
     /// <summary>
     /// The ground-truth mask column, or null (default) for none: <c>String</c> (a mask file path, empty when the image has
@@ -41,19 +41,19 @@ public sealed class DaClipOptions : DaClipScoringOptions
     public DaClipModelOptions Model { get; set; } = new();
 
     /// <summary>Passes over the training images (15).</summary>
-    public int Epochs { get; set; } = 15;
+    public int Epochs { get; set; } = DaClipDefaults.Epochs;
 
     /// <summary>Images per optimisation step (8).</summary>
-    public int BatchSize { get; set; } = 8;
+    public int BatchSize { get; set; } = DaClipDefaults.BatchSize;
 
     /// <summary>Adam learning rate (1e-3).</summary>
-    public double LearningRate { get; set; } = 1e-3;
+    public double LearningRate { get; set; } = DaClipDefaults.LearningRate;
 
     /// <summary>Adam β₁ (0.5, METHOD §6).</summary>
-    public double AdamBeta1 { get; set; } = 0.5;
+    public double AdamBeta1 { get; set; } = DaClipDefaults.AdamBeta1;
 
     /// <summary>Adam β₂ (0.999, METHOD §6).</summary>
-    public double AdamBeta2 { get; set; } = 0.999;
+    public double AdamBeta2 { get; set; } = DaClipDefaults.AdamBeta2;
 
     /// <summary>Seed of the initialisation and of the shuffles (42): the same data, options and seed give the same model on CPU.</summary>
     public int Seed { get; set; } = 42;

@@ -31,7 +31,8 @@ public static class DaClipTrainersCatalog
     /// <param name="imageSize">Input side S (a multiple of the backbone's patch size; 518 for ViT-L/14@336).</param>
     /// <param name="epochs">Passes over the data.</param>
     public static DaClipEstimator DaClip(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog, string backbone, string? vocabPath = null,
-        string imageColumnName = "Image", string labelColumnName = "Label", string? maskColumnName = null, int imageSize = 518, int epochs = 15) =>
+        string imageColumnName = DaClipDefaults.ImageColumnName, string labelColumnName = DaClipDefaults.LabelColumnName, string? maskColumnName = null,
+        int imageSize = DaClipDefaults.ImageSize, int epochs = DaClipDefaults.Epochs) =>
         catalog.DaClip(new DaClipOptions
         {
             Backbone = backbone,

@@ -35,7 +35,7 @@ public static class DaClipZeroShotCatalog
     /// <param name="imageSize">Input side S (a multiple of the backbone's patch size).</param>
     /// <param name="objectName">The object name of the prompts ("object": object-agnostic).</param>
     public static DaClipZeroShotEstimator DetectAnomaliesZeroShot(this TransformsCatalog catalog, string backbone, string? vocabPath = null,
-        string imageColumnName = "Image", int imageSize = 518, string objectName = "object") =>
+        string imageColumnName = DaClipDefaults.ImageColumnName, int imageSize = DaClipDefaults.ImageSize, string objectName = "object") =>
         catalog.DetectAnomaliesZeroShot(new DaClipZeroShotOptions
         {
             Backbone = backbone,

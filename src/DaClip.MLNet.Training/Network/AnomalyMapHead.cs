@@ -35,9 +35,6 @@ public sealed class AnomalyMapHead
     /// <summary>The normalised Gaussian weights <c>exp(-x²/(2σ²))</c>, x = -r..r.</summary>
     public float[] Kernel { get; }
 
-    /// <summary>Effective k of the top-k mean: min(k, patches).</summary>
-    public int EffectiveTopK => Math.Min(_options.TopK, Grid * Grid);
-
     /// <summary>Normalised Gaussian weights for σ and radius r.</summary>
     public static float[] GaussianWeights(double sigma, int radius)
     {

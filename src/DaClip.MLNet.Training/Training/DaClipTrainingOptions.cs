@@ -17,19 +17,19 @@ public enum FeatureCacheMode
 public sealed record DaClipTrainingOptions
 {
     /// <summary>Passes over the auxiliary data (15).</summary>
-    public int Epochs { get; init; } = 15;
+    public int Epochs { get; init; } = DaClipDefaults.Epochs;
 
     /// <summary>Images per optimisation step (8).</summary>
-    public int BatchSize { get; init; } = 8;
+    public int BatchSize { get; init; } = DaClipDefaults.BatchSize;
 
     /// <summary>Adam learning rate (1e-3).</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = DaClipDefaults.LearningRate;
 
     /// <summary>Adam β₁ (0.5).</summary>
-    public double Beta1 { get; init; } = 0.5;
+    public double Beta1 { get; init; } = DaClipDefaults.AdamBeta1;
 
     /// <summary>Adam β₂ (0.999).</summary>
-    public double Beta2 { get; init; } = 0.999;
+    public double Beta2 { get; init; } = DaClipDefaults.AdamBeta2;
 
     /// <summary>Seed of the trainable initialisation and of the per-epoch shuffles.</summary>
     public int Seed { get; init; } = 42;

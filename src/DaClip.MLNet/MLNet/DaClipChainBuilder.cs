@@ -13,15 +13,12 @@ namespace DaClip.MLNet;
 /// </summary>
 internal static class DaClipChainBuilder
 {
-    /// <summary>Number of stages of a DA-CLIP chain.</summary>
-    public const int StageCount = 11;
-
-    /// <summary>The chain for <paramref name="spec"/> around the ONNX file at <paramref name="modelPath"/>.</summary>
-    public static TransformerChain<ITransformer> Build(MLContext ml, DaClipChainSpec spec, string modelPath, int? gpuDeviceId, bool fallbackToCpu)
+    /// <summary>The chain for <paramref name="spec"/> around the ONNX file at <paramref name="modelPath"/>, whose contract is <paramref name="contract"/>.</summary>
+    public static TransformerChain<ITransformer> Build(MLContext ml, DaClipChainSpec spec, DaClipModelContract contract, string modelPath, int? gpuDeviceId, bool fallbackToCpu)
     {
         OnnxRuntimeNative.EnsureLoaded();
-        int s = spec.ImageSize;
-        var config = DaClipChainLayout.Config(s, spec.Fit, spec.Threshold);
+        int s = contract.ImageSize;
+        var config = DaClipChainLayout.Config(contract);
         var shapes = new Dictionary<string, int[]>
         {
             // One unknown dimension lets ML.NET feed the variable-length pixel vector of the custom mapping.
@@ -81,8 +78,8 @@ internal static class DaClipChainBuilder
     }
 
     /// <summary>
-    /// The DA-CLIP chain inside <paramref name="model"/> (itself, or a stage of a pipeline, at any depth), recognised by
-    /// its pixel mapping; null when there is none.
+    /// The DA-CLIP chains inside <paramref name="model"/> (itself, or a stage of a pipeline, at any depth), recognised by
+    /// their marker stage (<see cref="DaClipChainLayout.IsMarker"/>).
     /// </summary>
     public static IEnumerable<TransformerChain<ITransformer>> FindChains(ITransformer model)
     {
@@ -105,16 +102,10 @@ internal static class DaClipChainBuilder
     /// <summary>The ONNX stage of a DA-CLIP chain.</summary>
     public static OnnxTransformer OnnxStage(TransformerChain<ITransformer> chain) => chain.OfType<OnnxTransformer>().Single();
 
+    /// <summary>A chain whose second stage is the DA-CLIP marker and that runs exactly one ONNX model.</summary>
     private static bool IsDaClipChain(TransformerChain<ITransformer> chain)
     {
         var stages = chain.ToList();
-        return stages.Count == StageCount && stages.OfType<OnnxTransformer>().Count() == 1 && stages.Any(IsPixelMapping);
-    }
-
-    private static bool IsPixelMapping(ITransformer t)
-    {
-        var type = t.GetType();
-        return type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Microsoft.ML.Transforms.CustomMappingTransformer<,>)
-            && type.GetGenericArguments()[1] == typeof(PixelsOutput);
+        return stages.Count > 1 && DaClipChainLayout.IsMarker(stages[1]) && stages.OfType<OnnxTransformer>().Count() == 1;
     }
 }

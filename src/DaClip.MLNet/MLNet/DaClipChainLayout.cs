@@ -1,5 +1,7 @@
 using DaClip.MLNet.Imaging;
 using DaClip.MLNet.Scoring;
+using Microsoft.ML;
+using Microsoft.ML.Transforms;
 
 namespace DaClip.MLNet;
 
@@ -9,12 +11,16 @@ namespace DaClip.MLNet;
 /// models; changing one breaks loading of models saved before.
 /// </summary>
 /// <remarks>
-/// The chain, in order: copy the image column to <see cref="ImageColumn"/>; a constant <see cref="KeyColumn"/>;
-/// <c>MapValue</c> of that key to the configuration vector <see cref="ConfigColumn"/> (the only place where the image
-/// size, fit and threshold live, because custom-mapping factories cannot carry parameters); the pixel mapping
-/// (shared <see cref="ImagePreprocessor"/>) to the ONNX input <see cref="DaClipModelTensors.Pixels"/>;
+/// <para>The chain, in order: copy the image column to <see cref="ImageColumn"/>; the marker stage, which adds a
+/// constant <see cref="KeyColumn"/> (its custom-mapping contract <see cref="ConfigKeyContract"/> marks the chain as
+/// DA-CLIP's, <see cref="IsMarker"/>); <c>MapValue</c> of that key to the configuration vector <see cref="ConfigColumn"/>;
+/// the pixel mapping (shared <see cref="ImagePreprocessor"/>) to the ONNX input <see cref="DaClipModelTensors.Pixels"/>;
 /// <c>ApplyOnnxModel</c>; the output mapping to scalar columns; copies to the user's output names; drop of every
-/// internal column.
+/// internal column.</para>
+/// <para>The configuration vector is a projection of the embedded model's <see cref="DaClipModelContract"/> (image
+/// size, fit, threshold), written by <see cref="DaClipChainBuilder"/> from the contract and never read back as a
+/// source of truth: ML.NET creates custom mappings by contract name without parameters, so a saved chain that scores
+/// in a fresh process needs these three numbers as data, and <c>MapValue</c> is the built-in savable stage that carries them.</para>
 /// </remarks>
 internal static class DaClipChainLayout
 {
@@ -44,8 +50,14 @@ internal static class DaClipChainLayout
         DaClipModelTensors.AnomalyMap, ScoreColumn, PredictedLabelColumn, ScoreCenteredColumn,
     ];
 
-    /// <summary>The configuration vector: [layout version, S, fit, threshold].</summary>
-    public static float[] Config(int imageSize, ImageFit fit, float threshold) => [ConfigVersion, imageSize, (int)fit, threshold];
+    /// <summary>The configuration vector of <paramref name="contract"/>: [layout version, S, fit, threshold].</summary>
+    public static float[] Config(DaClipModelContract contract) => [ConfigVersion, contract.ImageSize, (int)contract.Fit, contract.Threshold];
+
+    /// <summary>
+    /// Whether <paramref name="stage"/> is the marker stage of a DA-CLIP chain (the custom mapping registered as
+    /// <see cref="ConfigKeyContract"/>; chains saved by every version carry it): a type test, no reflection.
+    /// </summary>
+    public static bool IsMarker(ITransformer stage) => stage is CustomMappingTransformer<ConfigKeyInput, ConfigKeyOutput>;
 
     /// <summary>The preprocessing a configuration vector describes.</summary>
     public static ImagePreprocessor Preprocessor(float[] config)

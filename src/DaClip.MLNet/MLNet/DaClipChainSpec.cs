@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DaClip.MLNet.Imaging;
 
 namespace DaClip.MLNet;
 
 /// <summary>
-/// Everything a <see cref="DaClipTransformer"/> needs to rebuild its chain around an ONNX model; stored as JSON in the
-/// model's metadata (<see cref="DaClipChainLayout.SpecMetadataKey"/>) so that a model loaded from a zip can be wrapped again.
+/// The column names a <see cref="DaClipTransformer"/> reads and writes; stored as JSON in the model's metadata
+/// (<see cref="DaClipChainLayout.SpecMetadataKey"/>) so that a model loaded from a zip can be wrapped again. Everything
+/// else (image size, fit, threshold) is the model's own <see cref="Scoring.DaClipModelContract"/>. Specs written by
+/// earlier versions also held those three values; they are ignored when read.
 /// </summary>
 internal sealed record DaClipChainSpec
 {
@@ -16,9 +17,6 @@ internal sealed record DaClipChainSpec
     public required string PredictedLabelColumnName { get; init; }
     public required string ScoreCenteredColumnName { get; init; }
     public required string AnomalyMapColumnName { get; init; }
-    public required int ImageSize { get; init; }
-    public required ImageFit Fit { get; init; }
-    public required float Threshold { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 

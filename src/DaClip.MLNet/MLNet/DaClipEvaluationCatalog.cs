@@ -26,8 +26,8 @@ public static class DaClipEvaluationCatalog
     /// <param name="anomalyMapColumnName">The anomaly map column.</param>
     /// <exception cref="DaClipSchemaException">A column is missing or of an unusable type.</exception>
     public static SegmentationEvaluationResult EvaluateSegmentation(this AnomalyDetectionCatalog catalog, IDataView data,
-        string labelColumnName = "Label", string? maskColumnName = "Mask", string? classColumnName = null,
-        string scoreColumnName = "Score", string anomalyMapColumnName = "AnomalyMap") =>
+        string labelColumnName = DaClipDefaults.LabelColumnName, string? maskColumnName = DaClipDefaults.MaskColumnName, string? classColumnName = null,
+        string scoreColumnName = DaClipDefaults.ScoreColumnName, string anomalyMapColumnName = DaClipDefaults.AnomalyMapColumnName) =>
         catalog.EvaluateSegmentation(data, new DaClipSegmentationEvaluatorOptions
         {
             LabelColumnName = labelColumnName,

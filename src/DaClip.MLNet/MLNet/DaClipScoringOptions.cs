@@ -18,19 +18,19 @@ namespace DaClip.MLNet;
 public class DaClipScoringOptions
 {
     /// <summary>The image column: a path (<c>String</c>), encoded bytes (<c>Vector&lt;Byte&gt;</c>, from <c>LoadRawImageBytes</c>) or an image (from <c>LoadImages</c>, not resized). Default "Image".</summary>
-    public string ImageColumnName { get; set; } = "Image";
+    public string ImageColumnName { get; set; } = DaClipDefaults.ImageColumnName;
 
     /// <summary>Name of the image anomaly score column (<c>Single</c>). Default "Score".</summary>
-    public string ScoreColumnName { get; set; } = "Score";
+    public string ScoreColumnName { get; set; } = DaClipDefaults.ScoreColumnName;
 
     /// <summary>Name of the predicted label column (<c>Boolean</c>, score above the threshold). Default "PredictedLabel".</summary>
-    public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
+    public string PredictedLabelColumnName { get; set; } = DaClipDefaults.PredictedLabelColumnName;
 
     /// <summary>Name of the score-minus-threshold column (<c>Single</c>). Default "ScoreCentered".</summary>
-    public string ScoreCenteredColumnName { get; set; } = "ScoreCentered";
+    public string ScoreCenteredColumnName { get; set; } = DaClipDefaults.ScoreCenteredColumnName;
 
     /// <summary>Name of the pixel anomaly map column (<c>Vector&lt;Single, 1, 1, S, S&gt;</c>). Default "AnomalyMap".</summary>
-    public string AnomalyMapColumnName { get; set; } = "AnomalyMap";
+    public string AnomalyMapColumnName { get; set; } = DaClipDefaults.AnomalyMapColumnName;
 
     /// <summary>
     /// CUDA device for ONNX Runtime; null (default) runs on CPU, as ML.NET's <c>ApplyOnnxModel</c> does. A model
@@ -44,7 +44,7 @@ public class DaClipScoringOptions
     /// <summary>How images are brought to S x S; null (default) uses the fit the model was trained with (its metadata).</summary>
     public ImageFit? Fit { get; set; }
 
-    /// <summary>Overrides the model's threshold (rewritten into the ONNX graph); null (default) keeps the model's.</summary>
+    /// <summary>Overrides the model's threshold (rewritten into the ONNX graph through its contract); null (default) keeps the model's.</summary>
     public float? Threshold { get; set; }
 
     /// <summary>Checks the names; throws a <see cref="DaClipException"/> naming the option.</summary>

@@ -10,13 +10,13 @@ namespace DaClip.MLNet;
 public sealed class DaClipSegmentationEvaluatorOptions
 {
     /// <summary>The image anomaly score (<c>Single</c>). Default "Score".</summary>
-    public string ScoreColumnName { get; set; } = "Score";
+    public string ScoreColumnName { get; set; } = DaClipDefaults.ScoreColumnName;
 
     /// <summary>The pixel anomaly map (<c>Vector&lt;Single&gt;</c> of S·S values, row-major, as the DA-CLIP transformer writes it). Default "AnomalyMap".</summary>
     public string AnomalyMapColumnName { get; set; } = "AnomalyMap";
 
     /// <summary>The image label: <c>Boolean</c> (true = anomalous) or <c>Single</c> (1 / 0). Default "Label".</summary>
-    public string LabelColumnName { get; set; } = "Label";
+    public string LabelColumnName { get; set; } = DaClipDefaults.LabelColumnName;
 
     /// <summary>
     /// The ground-truth mask, or null for none (then only the image metrics are defined): <c>String</c> (a mask file

@@ -40,7 +40,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     private readonly InFlightGuard _guard;
 
     private DaClipTransformer(MLContext ml, DaClipLog log, TransformerChain<ITransformer> chain, bool ownsChain, OwnedModelFile file,
-        DaClipChainSpec spec, IReadOnlyDictionary<string, string> metadata, int? gpuDeviceId, bool fallbackToCpu)
+        DaClipChainSpec spec, DaClipModelContract contract, int? gpuDeviceId, bool fallbackToCpu)
     {
         _ml = ml;
         _log = log;
@@ -48,21 +48,24 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         _ownsChain = ownsChain;
         _file = file;
         _spec = spec;
-        ModelMetadata = metadata;
+        Contract = contract;
         _gpuDeviceId = gpuDeviceId;
         _fallbackToCpu = fallbackToCpu;
         _scorer = new Lazy<DaClipOnnxScorer>(CreateScorer, LazyThreadSafetyMode.ExecutionAndPublication);
         _guard = new InFlightGuard(this);
     }
 
-    /// <summary>Side S of the model input and of the anomaly map.</summary>
-    public int ImageSize => _spec.ImageSize;
+    /// <summary>What the embedded ONNX model says about itself (image size, fit, threshold, options, backbone, ...).</summary>
+    public DaClipModelContract Contract { get; }
 
-    /// <summary>How images are brought to S x S.</summary>
-    public ImageFit Fit => _spec.Fit;
+    /// <summary>Side S of the model input and of the anomaly map (<see cref="DaClipModelContract.ImageSize"/>).</summary>
+    public int ImageSize => Contract.ImageSize;
 
-    /// <summary>The threshold of the predicted label, as stored in the ONNX graph.</summary>
-    public float Threshold => _spec.Threshold;
+    /// <summary>How images are brought to S x S (<see cref="DaClipModelContract.Fit"/>).</summary>
+    public ImageFit Fit => Contract.Fit;
+
+    /// <summary>The threshold of the predicted label, as stored in the ONNX graph (<see cref="DaClipModelContract.Threshold"/>).</summary>
+    public float Threshold => Contract.Threshold;
 
     /// <summary>The kind of image column this transformer reads.</summary>
     public DaClipImageKind ImageKind => _spec.ImageKind;
@@ -82,14 +85,14 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <summary>The anomaly-map column it adds.</summary>
     public string AnomalyMapColumnName => _spec.AnomalyMapColumnName;
 
-    /// <summary>The ONNX model's metadata (<see cref="DaClipModelMetadata"/> keys, the DA-CLIP options as JSON, ...).</summary>
-    public IReadOnlyDictionary<string, string> ModelMetadata { get; }
+    /// <summary>The ONNX model's metadata entries (<see cref="DaClipModelContract.Metadata"/>).</summary>
+    public IReadOnlyDictionary<string, string> ModelMetadata => Contract.Metadata;
 
     /// <summary>
-    /// The numeric precision of the ONNX graph (<see cref="DaClipModelMetadata.Precision"/>: <c>Float32</c>,
+    /// The numeric precision of the ONNX graph (<see cref="DaClipModelContract.Precision"/>: <c>Float32</c>,
     /// <c>Float16</c> or <c>Int8</c>), or null for models exported before it was recorded.
     /// </summary>
-    public string? Precision => ModelMetadata.GetValueOrDefault(DaClipModelMetadata.Precision);
+    public string? Precision => Contract.Precision;
 
     /// <inheritdoc />
     public bool IsRowToRowMapper => ((ITransformer)Chain).IsRowToRowMapper;
@@ -209,7 +212,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             (loaded as IDisposable)?.Dispose();
             throw new DaClipFileFormatException(path, "the model is a pipeline that contains a DA-CLIP stage, not a DA-CLIP transformer alone. Load it with mlContext.Model.Load (it scores as saved) and use DaClipTransformer.FromChain to reach the DA-CLIP stage.");
         }
-        return Wrap(mlContext, new DaClipLog(mlContext), chain, ownsChain: true, found.Bytes, found.Model, path, mlContext.GpuDeviceId, mlContext.FallbackToCpu);
+        return Wrap(mlContext, new DaClipLog(mlContext), chain, ownsChain: true, found.Bytes, found.Model, mlContext.GpuDeviceId, mlContext.FallbackToCpu);
     }
 
     /// <summary>
@@ -237,7 +240,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             buffer.Position = 0;
             onnx = MLNetModelZip.OnnxModels(buffer, "<loaded model>").Single().Model;
         }
-        return Wrap(mlContext, new DaClipLog(mlContext), chain, ownsChain: false, onnx, DaClipOnnxModel.Parse(onnx, "<loaded model>"), "<loaded model>",
+        return Wrap(mlContext, new DaClipLog(mlContext), chain, ownsChain: false, onnx, DaClipOnnxModel.Parse(onnx, "<loaded model>"),
             mlContext.GpuDeviceId, mlContext.FallbackToCpu);
     }
 
@@ -325,12 +328,9 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     {
         using var lease = _guard.Enter();
         if (!float.IsFinite(threshold)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite.");
-        var model = DaClipOnnxModel.Parse(_file.ReadAllBytes(), "<DaClipTransformer model>");
-        model.SetThreshold(threshold);
-        var spec = _spec with { Threshold = model.Threshold };
-        model.SetMetadata(DaClipChainLayout.SpecMetadataKey, spec.ToJson());
-        _log.Info($"Threshold set to {spec.Threshold.ToString("R", CultureInfo.InvariantCulture)} (was {Threshold.ToString("R", CultureInfo.InvariantCulture)}).");
-        return Build(_ml, _log, model, spec, _gpuDeviceId, _fallbackToCpu);
+        var model = DaClipOnnxModel.Parse(DaClipModelContract.WithThreshold(_file.ReadAllBytes(), threshold, "<DaClipTransformer model>"), "<DaClipTransformer model>");
+        _log.Info($"Threshold set to {model.Contract.Threshold.ToString("R", CultureInfo.InvariantCulture)} (was {Threshold.ToString("R", CultureInfo.InvariantCulture)}).");
+        return Build(_ml, _log, model, _spec, _gpuDeviceId, _fallbackToCpu);
     }
 
     /// <summary>
@@ -353,7 +353,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <see cref="DaClipThresholds.MaxF1"/>). The label column is <c>Boolean</c> or <c>Single</c> (1 = anomalous).
     /// </summary>
     /// <returns>A new transformer with the threshold baked into its model.</returns>
-    public DaClipTransformer CalibrateThresholdF1(IDataView labelledImages, string labelColumnName = "Label")
+    public DaClipTransformer CalibrateThresholdF1(IDataView labelledImages, string labelColumnName = DaClipDefaults.LabelColumnName)
     {
         ArgumentNullException.ThrowIfNull(labelledImages);
         var labels = DaClipLabels.Read(labelledImages, labelColumnName);
@@ -380,9 +380,9 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     {
         options.Validate();
         var model = DaClipOnnxModel.Parse(onnx, source);
+        // Overrides of the options go into the model's contract, which stays the one home of the threshold and the fit.
         if (options.Threshold is float t) model.SetThreshold(t);
-        var fit = options.Fit ?? model.Fit;
-        model.SetMetadata(DaClipModelMetadata.ImageFit, fit.ToString());
+        if (options.Fit is { } fit) model.SetMetadata(DaClipModelMetadata.ImageFit, fit.ToString());
         var spec = new DaClipChainSpec
         {
             ImageColumnName = options.ImageColumnName,
@@ -391,12 +391,10 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             PredictedLabelColumnName = options.PredictedLabelColumnName,
             ScoreCenteredColumnName = options.ScoreCenteredColumnName,
             AnomalyMapColumnName = options.AnomalyMapColumnName,
-            ImageSize = model.ImageSize,
-            Fit = fit,
-            Threshold = model.Threshold,
         };
         model.SetMetadata(DaClipChainLayout.SpecMetadataKey, spec.ToJson());
-        log.Info($"DA-CLIP model {source}: {model.GetMetadata(DaClipModelMetadata.Precision) ?? "precision not recorded"}, input {spec.ImageSize} x {spec.ImageSize} ({spec.Fit}), threshold {spec.Threshold.ToString("R", CultureInfo.InvariantCulture)}, " +
+        var c = model.Contract;
+        log.Info($"DA-CLIP model {source}: {c.Precision ?? "precision not recorded"}, input {c.ImageSize} x {c.ImageSize} ({c.Fit}), threshold {c.Threshold.ToString("R", CultureInfo.InvariantCulture)}, " +
             $"images from column '{spec.ImageColumnName}' ({spec.ImageKind}), ONNX Runtime on {(options.GpuDeviceId is int g ? $"GPU {g}" + (options.FallbackToCpu ? " (CPU fallback)" : "") : "CPU")}.");
         return Build(ml, log, model, spec, options.GpuDeviceId, options.FallbackToCpu);
     }
@@ -406,8 +404,8 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         var file = new OwnedModelFile(model.ToBytes(), ml.TempFilePath);
         try
         {
-            var chain = DaClipChainBuilder.Build(ml, spec, file.Path, gpuDeviceId, fallbackToCpu);
-            return new DaClipTransformer(ml, log, chain, ownsChain: true, file, spec, model.Metadata, gpuDeviceId, fallbackToCpu);
+            var chain = DaClipChainBuilder.Build(ml, spec, model.Contract, file.Path, gpuDeviceId, fallbackToCpu);
+            return new DaClipTransformer(ml, log, chain, ownsChain: true, file, spec, model.Contract, gpuDeviceId, fallbackToCpu);
         }
         catch
         {
@@ -417,20 +415,20 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     }
 
     private static DaClipTransformer Wrap(MLContext ml, DaClipLog log, TransformerChain<ITransformer> chain, bool ownsChain, byte[] onnx, DaClipOnnxModel model,
-        string source, int? gpuDeviceId, bool fallbackToCpu)
+        int? gpuDeviceId, bool fallbackToCpu)
     {
         var json = model.GetMetadata(DaClipChainLayout.SpecMetadataKey)
-            ?? throw new DaClipFileFormatException(source, $"the ONNX model lacks the '{DaClipChainLayout.SpecMetadataKey}' metadata that DaClipTransformer writes. Save the model again with DaClip.MLNet.");
-        var spec = DaClipChainSpec.FromJson(json, source);
+            ?? throw new DaClipFileFormatException(model.Source, $"the ONNX model lacks the '{DaClipChainLayout.SpecMetadataKey}' metadata that DaClipTransformer writes. Save the model again with DaClip.MLNet.");
+        var spec = DaClipChainSpec.FromJson(json, model.Source);
         var file = new OwnedModelFile(onnx, ml.TempFilePath);
-        return new DaClipTransformer(ml, log, chain, ownsChain, file, spec, model.Metadata, gpuDeviceId, fallbackToCpu);
+        return new DaClipTransformer(ml, log, chain, ownsChain, file, spec, model.Contract, gpuDeviceId, fallbackToCpu);
     }
 
     private DaClipTransformer Rewrap(MLContext ml)
     {
         using var lease = _guard.Enter();
         return new DaClipTransformer(ml, new DaClipLog(ml), Chain, ownsChain: false, new OwnedModelFile(_file.ReadAllBytes(), ml.TempFilePath),
-            _spec, ModelMetadata, _gpuDeviceId, _fallbackToCpu);
+            _spec, Contract, _gpuDeviceId, _fallbackToCpu);
     }
 
     private static DaClipOnnxModel? TryParse(byte[] onnx, string source)

@@ -14,7 +14,7 @@ public static class DaClipTransformsCatalog
     /// <param name="imageColumnName">The image column: path, encoded bytes or image.</param>
     /// <param name="gpuDeviceId">CUDA device for ONNX Runtime, null for CPU.</param>
     /// <param name="fallbackToCpu">Run on CPU when CUDA cannot start.</param>
-    public static DaClipScoringEstimator ApplyDaClipModel(this TransformsCatalog catalog, string modelPath, string imageColumnName = "Image",
+    public static DaClipScoringEstimator ApplyDaClipModel(this TransformsCatalog catalog, string modelPath, string imageColumnName = DaClipDefaults.ImageColumnName,
         int? gpuDeviceId = null, bool fallbackToCpu = false) =>
         catalog.ApplyDaClipModel(modelPath, new DaClipScoringOptions { ImageColumnName = imageColumnName, GpuDeviceId = gpuDeviceId, FallbackToCpu = fallbackToCpu });
 

@@ -1,8 +1,8 @@
 namespace DaClip.MLNet.Scoring;
 
 /// <summary>
-/// Keys of the ONNX <c>metadata_props</c> a DA-CLIP model carries (written by the exporter, read by
-/// <see cref="DaClipOnnxScorer"/>), and the values of the format markers.
+/// Keys of the ONNX <c>metadata_props</c> a DA-CLIP model carries, and the values of the format markers. They are
+/// written and read only through <see cref="DaClipModelContract"/>.
 /// </summary>
 public static class DaClipModelMetadata
 {
@@ -27,13 +27,20 @@ public static class DaClipModelMetadata
     /// <summary>The CLIP backbone, e.g. <c>ViT-L/14@336px</c> (informational).</summary>
     public const string Backbone = "daclip.backbone";
 
+    /// <summary>Content hash of the backbone weights (the training checkpoint's fingerprint; informational).</summary>
+    public const string BackboneFingerprint = "daclip.backbone_fingerprint";
+
     /// <summary>
     /// How the model detects (informational): <c>da-clip</c> (trained adapters and DAR) or <c>zero-shot-ensemble</c>
     /// (the training-free CLIP baseline with a compositional prompt ensemble). Models without it are DA-CLIP.
     /// </summary>
     public const string Method = "daclip.method";
 
-    /// <summary>The DA-CLIP options the model was exported with, as JSON (informational).</summary>
+    /// <summary>
+    /// The DA-CLIP network options the model was exported with, as JSON without the threshold (which the model holds
+    /// once, <see cref="Threshold"/>); see <see cref="DaClipModelContract.NetworkOptions"/>. Models exported before
+    /// carry a threshold in it too, which is ignored.
+    /// </summary>
     public const string OptionsJson = "daclip.options_json";
 
     /// <summary>The score threshold baked into <c>predicted_label</c> (invariant-culture float).</summary>

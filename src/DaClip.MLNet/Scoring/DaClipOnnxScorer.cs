@@ -10,8 +10,8 @@ namespace DaClip.MLNet.Scoring;
 /// <summary>
 /// Scores images with an exported DA-CLIP ONNX model on ONNX Runtime: decodes and resizes them with
 /// <see cref="ImagePreprocessor"/> (the path training uses), runs them in batches, and returns one
-/// <see cref="DaClipPrediction"/> per image. Checks at load time that the model carries the DA-CLIP contract
-/// (<see cref="DaClipModelMetadata"/>, <see cref="DaClipModelTensors"/>). Safe to call from several threads at once
+/// <see cref="DaClipPrediction"/> per image. Reads and checks the model's <see cref="DaClipModelContract"/> at load time
+/// (the same validation as the ML.NET transformer's). Safe to call from several threads at once
 /// (ONNX Runtime sessions run concurrently). <see cref="Dispose"/> may be called while other threads score: it refuses
 /// new calls (<see cref="ObjectDisposedException"/>) and waits for the running ones to finish before it releases the session.
 /// </summary>
@@ -44,12 +44,8 @@ public sealed class DaClipOnnxScorer : IDisposable
         (_session, ExecutionProvider) = OnnxSessionFactory.Create(path, bytes, name, _options, log);
         try
         {
-            Metadata = new Dictionary<string, string>(_session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
-            CheckContract();
-            ImageSize = ReadImageSize();
-            Threshold = ReadThreshold();
-            Preprocessor = new ImagePreprocessor(ImageSize, _options.Fit ?? ReadFit());
-            Precision = Metadata.GetValueOrDefault(DaClipModelMetadata.Precision);
+            Contract = DaClipModelContract.Read(_session, name);
+            Preprocessor = new ImagePreprocessor(ImageSize, _options.Fit ?? Contract.Fit);
         }
         catch
         {
@@ -64,20 +60,23 @@ public sealed class DaClipOnnxScorer : IDisposable
     /// <summary>The provider the session actually runs on (CPU after an <see cref="ExecutionProvider.Auto"/> fallback).</summary>
     public ExecutionProvider ExecutionProvider { get; }
 
-    /// <summary>Side S of the model's square input and of <see cref="DaClipPrediction.AnomalyMap"/>.</summary>
-    public int ImageSize { get; }
+    /// <summary>What the model says about itself (image size, fit, threshold, options, backbone, precision, ...).</summary>
+    public DaClipModelContract Contract { get; }
 
-    /// <summary>The threshold baked into <c>predicted_label</c>, from the model's metadata; null when it does not say.</summary>
-    public float? Threshold { get; }
+    /// <summary>Side S of the model's square input and of <see cref="DaClipPrediction.AnomalyMap"/> (<see cref="DaClipModelContract.ImageSize"/>).</summary>
+    public int ImageSize => Contract.ImageSize;
+
+    /// <summary>The threshold baked into <c>predicted_label</c> (<see cref="DaClipModelContract.Threshold"/>).</summary>
+    public float Threshold => Contract.Threshold;
 
     /// <summary>
-    /// The numeric precision the model was exported with (<see cref="DaClipModelMetadata.Precision"/>: <c>Float32</c>,
+    /// The numeric precision the model was exported with (<see cref="DaClipModelContract.Precision"/>: <c>Float32</c>,
     /// <c>Float16</c> or <c>Int8</c>), or null for models exported before it was recorded (Float32 or Float16).
     /// </summary>
-    public string? Precision { get; }
+    public string? Precision => Contract.Precision;
 
-    /// <summary>The model's <c>metadata_props</c>.</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; }
+    /// <summary>The model's <c>metadata_props</c> (<see cref="DaClipModelContract.Metadata"/>).</summary>
+    public IReadOnlyDictionary<string, string> Metadata => Contract.Metadata;
 
     /// <summary>Batches a multi-image <c>Score</c> call runs at once (<see cref="DaClipScorerOptions.ConcurrentBatches"/>).</summary>
     public int ConcurrentBatches => _options.ConcurrentBatches;
@@ -253,68 +252,6 @@ public sealed class DaClipOnnxScorer : IDisposable
             throw new DaClipFileFormatException(ModelSource,
                 $"output '{name}' has shape [{string.Join(", ", shape)}] but the DA-CLIP contract needs [{string.Join(", ", expectedShape)}]. Re-export the model with DaClip.MLNet.");
         return value.GetTensorDataAsSpan<T>();
-    }
-
-    private void CheckContract()
-    {
-        if (!Metadata.TryGetValue(DaClipModelMetadata.Format, out var format) || format != DaClipModelMetadata.FormatName)
-            throw new DaClipFileFormatException(ModelSource, format == null
-                ? $"not a DA-CLIP model: the metadata key '{DaClipModelMetadata.Format}' is missing. Load a model exported by DaClip.MLNet (daclip export), not a CLIP or other ONNX model."
-                : $"not a DA-CLIP model: '{DaClipModelMetadata.Format}' is '{format}', expected '{DaClipModelMetadata.FormatName}'. Load a model exported by DaClip.MLNet.");
-        if (!Metadata.TryGetValue(DaClipModelMetadata.FormatVersion, out var versionText)
-            || !int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
-            throw new DaClipFileFormatException(ModelSource, $"the metadata key '{DaClipModelMetadata.FormatVersion}' is missing or not a positive integer. Re-export the model with DaClip.MLNet.");
-        if (version > DaClipModelMetadata.CurrentFormatVersion)
-            throw new DaClipFileFormatException(ModelSource, $"the model uses DA-CLIP format version {version}; this DaClip.MLNet reads up to version {DaClipModelMetadata.CurrentFormatVersion}. Update the DaClip.MLNet package.");
-
-        if (!_session.InputMetadata.TryGetValue(DaClipModelTensors.Pixels, out var pixels) || _session.InputMetadata.Count != 1)
-            throw new DaClipFileFormatException(ModelSource, $"the model's inputs are [{string.Join(", ", _session.InputNames)}]; a DA-CLIP model has the single input '{DaClipModelTensors.Pixels}'. Re-export the model with DaClip.MLNet.");
-        var dims = pixels.Dimensions;
-        if (!pixels.IsTensor || pixels.ElementDataType != TensorElementType.Float || dims.Length != 4 || dims[1] is not (3 or -1))
-            throw new DaClipFileFormatException(ModelSource, $"input '{DaClipModelTensors.Pixels}' must be float32 [N, 3, S, S]; it is {pixels.ElementDataType} [{string.Join(", ", dims)}]. Re-export the model with DaClip.MLNet.");
-
-        var wanted = new (string Name, TensorElementType Type)[]
-        {
-            (DaClipModelTensors.Score, TensorElementType.Float), (DaClipModelTensors.PredictedLabel, TensorElementType.Bool),
-            (DaClipModelTensors.AnomalyMap, TensorElementType.Float), (DaClipModelTensors.GlobalProb, TensorElementType.Float),
-            (DaClipModelTensors.PatchMap, TensorElementType.Float),
-        };
-        var missing = wanted.Where(w => !_session.OutputMetadata.ContainsKey(w.Name)).Select(w => w.Name).ToList();
-        if (missing.Count > 0)
-            throw new DaClipFileFormatException(ModelSource, $"the model lacks the output(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} of the DA-CLIP contract (it has [{string.Join(", ", _session.OutputNames)}]). Re-export the model with DaClip.MLNet.");
-        foreach (var (name, type) in wanted)
-            if (_session.OutputMetadata[name].ElementDataType != type)
-                throw new DaClipFileFormatException(ModelSource, $"output '{name}' is {_session.OutputMetadata[name].ElementDataType}, the DA-CLIP contract needs {type}. Re-export the model with DaClip.MLNet.");
-    }
-
-    private int ReadImageSize()
-    {
-        var dims = _session.InputMetadata[DaClipModelTensors.Pixels].Dimensions;
-        int? fromShape = dims[2] > 0 && dims[2] == dims[3] ? dims[2] : null;
-        if (Metadata.TryGetValue(DaClipModelMetadata.ImageSize, out var text))
-        {
-            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size <= 0)
-                throw new DaClipFileFormatException(ModelSource, $"metadata '{DaClipModelMetadata.ImageSize}' is '{text}', not a positive integer. Re-export the model with DaClip.MLNet.");
-            if ((dims[2] > 0 && dims[2] != size) || (dims[3] > 0 && dims[3] != size))
-                throw new DaClipFileFormatException(ModelSource, $"metadata '{DaClipModelMetadata.ImageSize}' says {size} but input '{DaClipModelTensors.Pixels}' is [{string.Join(", ", dims)}]. Re-export the model with DaClip.MLNet.");
-            return size;
-        }
-        return fromShape ?? throw new DaClipFileFormatException(ModelSource,
-            $"the image size is unknown: no '{DaClipModelMetadata.ImageSize}' metadata and input '{DaClipModelTensors.Pixels}' has no fixed square size ([{string.Join(", ", dims)}]). Re-export the model with DaClip.MLNet.");
-    }
-
-    private float? ReadThreshold()
-    {
-        if (!Metadata.TryGetValue(DaClipModelMetadata.Threshold, out var text)) return null;
-        return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float t) ? t
-            : throw new DaClipFileFormatException(ModelSource, $"metadata '{DaClipModelMetadata.Threshold}' is '{text}', not a number. Re-export the model with DaClip.MLNet.");
-    }
-
-    private ImageFit ReadFit()
-    {
-        if (!Metadata.TryGetValue(DaClipModelMetadata.ImageFit, out var text)) return ImageFit.Stretch;
-        return Enum.TryParse<ImageFit>(text, ignoreCase: false, out var fit) && Enum.IsDefined(fit) ? fit
-            : throw new DaClipFileFormatException(ModelSource, $"metadata '{DaClipModelMetadata.ImageFit}' is '{text}'; expected one of {string.Join(", ", Enum.GetNames<ImageFit>())}. Re-export the model, or set DaClipScorerOptions.Fit.");
     }
 
     private static string Index(int i) => "#" + i.ToString(CultureInfo.InvariantCulture);
