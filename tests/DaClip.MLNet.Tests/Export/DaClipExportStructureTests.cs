@@ -47,7 +47,8 @@ public sealed class DaClipExportStructureTests
         Assert.AreEqual("4", meta[DaClipModelMetadata.PatchGrid]);
         Assert.AreEqual("custom", meta[DaClipModelMetadata.Backbone]);
         Assert.AreEqual("0.5", meta[DaClipModelMetadata.Threshold]);
-        Assert.AreEqual(_net.Options, DaClipModelOptions.FromJson(meta[DaClipModelMetadata.OptionsJson]));
+        Assert.AreEqual(_net.Options with { Threshold = DaClipDefaults.Threshold }, DaClipModelOptions.FromJson(meta[DaClipModelMetadata.OptionsJson]));
+        Assert.IsFalse(meta[DaClipModelMetadata.OptionsJson].Contains("Threshold", StringComparison.Ordinal), "the threshold's one home is the model");
 
         var input = session.InputMetadata[DaClipModelTensors.Pixels];
         CollectionAssert.AreEqual(new[] { -1, 3, Size, Size }, input.Dimensions);
@@ -59,6 +60,32 @@ public sealed class DaClipExportStructureTests
         var proto = ModelProto.Parser.ParseFrom(_model);
         Assert.AreEqual(OnnxModelBuilder.DefaultOpset, proto.OpsetImport.Single(o => o.Domain == "").Version);
         Assert.IsTrue(proto.Graph.Initializer.Any(t => t.Name == "threshold"), "threshold initializer");
+    }
+
+    [TestMethod]
+    public void Contract_round_trips_through_the_exporter()
+    {
+        var written = DaClipOnnxExporter.Build(_net, new DaClipExportOptions { Threshold = 0.625, Fit = global::DaClip.MLNet.Imaging.ImageFit.Crop });
+        var bytes = written.ToBytes();
+        var fromBytes = DaClipModelContract.Read(bytes, "small.onnx");
+        Assert.AreEqual(1, fromBytes.FormatVersion);
+        Assert.AreEqual(typeof(DaClipModelOptions).Assembly.GetName().Version!.ToString(3), fromBytes.LibraryVersion);
+        Assert.AreEqual(Size, fromBytes.ImageSize);
+        Assert.AreEqual(global::DaClip.MLNet.Imaging.ImageFit.Crop, fromBytes.Fit);
+        Assert.AreEqual(0.625f, fromBytes.Threshold);
+        Assert.AreEqual(4, fromBytes.PatchGrid);
+        Assert.AreEqual("custom", fromBytes.Backbone);
+        Assert.AreEqual(global::DaClip.MLNet.Training.Training.BackboneFingerprint.Of(_net.Clip), fromBytes.BackboneFingerprint);
+        Assert.AreEqual(DaClipModelContract.MethodDaClip, fromBytes.Method);
+        Assert.AreEqual("Float32", fromBytes.Precision);
+        Assert.IsNull(fromBytes.Int8Form);
+        Assert.AreEqual(_net.Options with { Threshold = 0.625 }, fromBytes.NetworkOptions);
+        Assert.IsTrue(fromBytes.DescribesNetwork(_net.Options), "the threshold is not part of the network");
+        Assert.IsFalse(fromBytes.DescribesNetwork(_net.Options with { Alpha = 0.3 }));
+        // What the exporter wrote is exactly what the contract writes, and the scorer reads the same contract from the session.
+        CollectionAssert.AreEquivalent(fromBytes.ToMetadata().ToList(), written.Metadata.ToList());
+        using var scorer = new DaClipOnnxScorer(bytes, Cpu, "small.onnx");
+        Assert.AreEqual(fromBytes with { Metadata = scorer.Contract.Metadata }, scorer.Contract);
     }
 
     [TestMethod]
@@ -93,7 +120,9 @@ public sealed class DaClipExportStructureTests
         Assert.AreEqual(1, outputs.Label.Count(b => b), "exactly the largest score is above the middle one");
         using var scorer = new DaClipOnnxScorer(model, Cpu);
         Assert.AreEqual(middle, scorer.Threshold);
-        Assert.AreEqual((double)middle, DaClipModelOptions.FromJson(scorer.Metadata[DaClipModelMetadata.OptionsJson]).Threshold);
+        Assert.AreEqual((double)middle, scorer.Contract.NetworkOptions!.Threshold, "the options read back carry the model's threshold");
+        Assert.AreEqual(middle.ToString("R", CultureInfo.InvariantCulture), scorer.Metadata[DaClipModelMetadata.Threshold]);
+        Assert.IsFalse(scorer.Metadata[DaClipModelMetadata.OptionsJson].Contains("Threshold", StringComparison.Ordinal));
     }
 
     [TestMethod]

@@ -97,13 +97,15 @@ public class DaClipCalibrationTests
         g.AddOutput(DaClipModelTensors.Score, OnnxElementType.Float, ["N"], score);
         g.AddOutput(DaClipModelTensors.PredictedLabel, OnnxElementType.Bool, ["N"], label);
         g.AddOutput(DaClipModelTensors.AnomalyMap, OnnxElementType.Float, ["N", 1, 8, 8], map);
+        g.AddOutput(DaClipModelTensors.GlobalProb, OnnxElementType.Float, ["N"], score);
+        g.AddOutput(DaClipModelTensors.PatchMap, OnnxElementType.Float, ["N", 1, 2, 2], g.AveragePool(map, [4, 4], [4, 4]));
         var model = DaClipOnnxModel.Parse(builder.ToBytes(), "half");
-        Assert.AreEqual(8, model.ImageSize);
-        Assert.AreEqual(0.25f, model.Threshold);
+        Assert.AreEqual(8, model.Contract.ImageSize);
+        Assert.AreEqual(0.25f, model.Contract.Threshold);
         model.SetThreshold(0.3f);
-        Assert.AreEqual((float)(Half)0.3f, model.Threshold, "stored at the tensor's precision");
+        Assert.AreEqual((float)(Half)0.3f, model.Contract.Threshold, "stored at the tensor's precision");
         var again = DaClipOnnxModel.Parse(model.ToBytes(), "half again");
-        Assert.AreEqual((float)(Half)0.3f, again.Threshold);
+        Assert.AreEqual((float)(Half)0.3f, again.Contract.Threshold);
         Assert.AreEqual(((float)(Half)0.3f).ToString("R", CultureInfo.InvariantCulture), again.GetMetadata(DaClipModelMetadata.Threshold));
     }
 

@@ -36,7 +36,7 @@ public sealed class DaClipZeroShotEstimatorTests
         var empty = ml.Data.LoadFromEnumerable(new List<ImageRow>());
         using var model = ml.AnomalyDetection.Trainers.DaClipZeroShot(Options()).Fit(empty);
         Assert.AreEqual(Size, model.ImageSize);
-        Assert.AreEqual(DaClipOnnxExporter.MethodZeroShot, model.ModelMetadata[DaClipModelMetadata.Method]);
+        Assert.AreEqual(DaClipModelContract.MethodZeroShot, model.ModelMetadata[DaClipModelMetadata.Method]);
         var data = ml.Data.LoadFromEnumerable(images.Select(i => new ImageRow { Image = i.Path }).ToList());
         var predictions = model.ScoreBatch(data);
 

@@ -60,9 +60,11 @@ public sealed class ZeroShotNetworkTests
         }
         var built = DaClipOnnxExporter.Build(net);
         var meta = built.Metadata;
-        Assert.AreEqual(DaClipOnnxExporter.MethodZeroShot, meta[DaClipModelMetadata.Method]);
+        Assert.AreEqual(DaClipModelContract.MethodZeroShot, meta[DaClipModelMetadata.Method]);
         Assert.AreEqual(DaClipModelMetadata.FormatName, meta[DaClipModelMetadata.Format]);
-        Assert.AreEqual(net.Options.ToJson(), meta[DaClipModelMetadata.OptionsJson]);
+        var contract = DaClipModelContract.Read(built.ToBytes());
+        Assert.IsTrue(contract.DescribesNetwork(net.Options));
+        Assert.AreEqual(net.Options, contract.NetworkOptions);
     }
 
     [TestMethod]
