@@ -103,7 +103,6 @@ public sealed class DaClipModelContractTests
         foreach (var (key, value) in before.Metadata.Where(kv => kv.Key != DaClipModelMetadata.Threshold))
             Assert.AreEqual(value, after.Metadata[key], key);
         Assert.AreEqual("0.5", after.Metadata[DaClipModelMetadata.Threshold]);
-        Assert.AreEqual(original.Length, moved.Length, "a float32 scalar and its text change in place");
         CollectionAssert.AreEqual(original, DaClipModelContract.WithThreshold(moved, _f.Threshold), "rewriting the old threshold back gives the same bytes");
 
         using var a = new DaClipOnnxScorer(original, Cpu);
