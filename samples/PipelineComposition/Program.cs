@@ -71,7 +71,7 @@ Console.WriteLine("1. Fitting LoadImages -> DaClip (training with TorchSharp, th
 using TransformerChain<DaClipTransformer> model = pipeline.Fit(training);
 ITransformer imageLoader = model.First();                   // the fitted LoadImages stage
 DaClipTransformer daclip = model.LastTransformer;           // the fitted DA-CLIP stage
-Console.WriteLine($"   trained: S = {daclip.ImageSize}, threshold {Format(daclip.Threshold)}, backbone {daclip.ModelMetadata["daclip.backbone"]}");
+Console.WriteLine($"   trained: S = {daclip.ImageSize}, threshold {Format(daclip.Threshold)}, backbone {daclip.Contract.Backbone}");
 
 // 2. ML.NET's evaluators on the test half, at the exported threshold (0.5).
 Console.WriteLine("2. Evaluation at the default threshold:");

@@ -269,9 +269,9 @@ internal static class InferenceBenchmark
         {
             result.Size = scorer.ImageSize;
             result.Precision = scorer.Precision ?? "unrecorded";
-            result.Int8Form = scorer.Metadata.GetValueOrDefault(DaClipModelMetadata.Int8Form);
-            result.Arch = scorer.Metadata.GetValueOrDefault(DaClipModelMetadata.Backbone) ?? "";
-            result.Grid = int.TryParse(scorer.Metadata.GetValueOrDefault(DaClipModelMetadata.PatchGrid), CultureInfo.InvariantCulture, out int g) ? g : 0;
+            result.Int8Form = scorer.Contract.Int8Form;
+            result.Arch = scorer.Contract.Backbone ?? "";
+            result.Grid = scorer.Contract.PatchGrid ?? 0;
             log.WriteLine($"# daclip bench infer --onnx {path}: {result.Precision} model, S = {result.Size}, {bytes / 1e6:F0} MB, {s.Threads} thread(s), scoring only; load average {LoadAverage()}");
         }
         if (s.Throughput)

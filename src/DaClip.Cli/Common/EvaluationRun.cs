@@ -97,7 +97,7 @@ internal static class EvaluationRun
             var sample = dataset.Samples[x.Index];
             return new ScoredImage(sample.Class, sample.Label, sample.ImagePath, sample.MaskPath, x.Prediction.Score, x.Prediction.PredictedLabel, x.Prediction.AnomalyMap);
         });
-        string backbone = model.ModelMetadata.TryGetValue(DaClipModelMetadata.Backbone, out var b) ? b : "unknown";
+        string backbone = model.Contract.Backbone ?? "unknown";
         var run = new EvaluatedModel(modelPath, backbone, model.ImageSize, model.Fit, model.Threshold, new DatasetSpec(s.Data.Kind, dataset.Root).ToString(),
             dataset.Samples.Count, dataset.Classes,
             report is null ? ModelFiles.TestMetrics(modelPath, "csv") : Path.Combine(report, CsvName),

@@ -83,7 +83,7 @@ internal static class ShardedPrediction
                 Heatmap = heatmap,
             }, p.AnomalyMap);
         }
-        string backbone = model.ModelMetadata.TryGetValue(DaClipModelMetadata.Backbone, out var b) ? b : "unknown";
+        string backbone = model.Contract.Backbone ?? "unknown";
         var manifestPath = writer.Commit(new PredictionManifest
         {
             Model = modelPath,

@@ -26,7 +26,7 @@ internal sealed record ZeroShotSettings(BackboneSource Backbone, int? ImageSize,
 internal static class ZeroShotModel
 {
     /// <summary>The image column of the in-memory model (paths).</summary>
-    private const string ImageColumn = "Image";
+    private const string ImageColumn = DaClipDefaults.ImageColumnName;
 
     public static Option<bool> Flag() => new("--zero-shot")
     {
