@@ -18,6 +18,7 @@ internal sealed class DaClipOnnxModel
 
     private readonly ModelProto _model;
     private readonly TensorProto? _threshold;
+    private readonly string? _thresholdProblem;
 
     private DaClipOnnxModel(ModelProto model, string source)
     {
@@ -27,11 +28,29 @@ internal sealed class DaClipOnnxModel
         Contract = ReadContract();
     }
 
-    private readonly string? _thresholdProblem;
-
     /// <summary>Parses serialised model bytes; <paramref name="source"/> names them in errors.</summary>
     /// <exception cref="DaClipFileFormatException">Not an ONNX model, or not a DA-CLIP model this library can wrap.</exception>
-    public static DaClipOnnxModel Parse(byte[] bytes, string source)
+    public static DaClipOnnxModel Parse(byte[] bytes, string source) => new(ParseProto(bytes, source), source);
+
+    /// <summary>
+    /// The model when its metadata marks it as a DA-CLIP model (then checked like <see cref="Parse"/>, errors included);
+    /// null for any other ONNX model or bytes that are not one.
+    /// </summary>
+    public static DaClipOnnxModel? ParseIfMarked(byte[] bytes, string source)
+    {
+        ModelProto model;
+        try
+        {
+            model = ParseProto(bytes, source);
+        }
+        catch (DaClipFileFormatException)
+        {
+            return null;
+        }
+        return model.MetadataProps.Any(p => p.Key == DaClipModelMetadata.Format && p.Value == DaClipModelMetadata.FormatName) ? new(model, source) : null;
+    }
+
+    private static ModelProto ParseProto(byte[] bytes, string source)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         ModelProto model;
@@ -45,7 +64,7 @@ internal sealed class DaClipOnnxModel
         }
         if (model.Graph is null)
             throw new DaClipFileFormatException(source, "not an ONNX model (no graph). Pass a model exported by DaClip.MLNet.");
-        return new DaClipOnnxModel(model, source);
+        return model;
     }
 
     /// <summary>Where the bytes came from.</summary>

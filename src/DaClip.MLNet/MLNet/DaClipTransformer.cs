@@ -196,7 +196,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         using (var zip = File.OpenRead(path))
         {
             var candidates = MLNetModelZip.OnnxModels(zip, path)
-                .Select(m => (m.Entry, Bytes: m.Model, Model: TryParse(m.Model, $"{path}:{m.Entry}")))
+                .Select(m => (m.Entry, Bytes: m.Model, Model: DaClipOnnxModel.ParseIfMarked(m.Model, $"{path}:{m.Entry}")))
                 .Where(m => m.Model?.GetMetadata(DaClipChainLayout.SpecMetadataKey) is not null)
                 .Select(m => (m.Entry, m.Bytes, m.Model!))
                 .ToList();
@@ -429,18 +429,6 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         using var lease = _guard.Enter();
         return new DaClipTransformer(ml, new DaClipLog(ml), Chain, ownsChain: false, new OwnedModelFile(_file.ReadAllBytes(), ml.TempFilePath),
             _spec, Contract, _gpuDeviceId, _fallbackToCpu);
-    }
-
-    private static DaClipOnnxModel? TryParse(byte[] onnx, string source)
-    {
-        try
-        {
-            return DaClipOnnxModel.Parse(onnx, source);
-        }
-        catch (DaClipFileFormatException)
-        {
-            return null;
-        }
     }
 
     private void CheckInput(DataViewSchema inputSchema)

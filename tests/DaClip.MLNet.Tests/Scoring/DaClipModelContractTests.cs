@@ -163,6 +163,22 @@ public sealed class DaClipModelContractTests
         CollectionAssert.AreEqual(expected, loaded.ScoreBatch(_f.Rows(fresh)).Select(p => p.Score).ToArray());
     }
 
+    [TestMethod]
+    public void A_saved_zip_whose_model_breaks_the_contract_names_the_problem_not_a_missing_stage()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = _f.Rows(ml);
+        using var model = new DaClipScoringEstimator(ml, _f.Model).Fit(data);
+        var zip = _f.File("future.zip");
+        model.Save(zip, data.Schema);
+        var proto = Onnx.ModelProto.Parser.ParseFrom(EmbeddedModel(zip).ToBytes());
+        proto.MetadataProps.Single(p => p.Key == DaClipModelMetadata.FormatVersion).Value = "99";
+        ReplaceEmbeddedModel(zip, Google.Protobuf.MessageExtensions.ToByteArray(proto));
+        var e = Assert.ThrowsExactly<DaClipFileFormatException>(() => DaClipTransformer.Load(new MLContext(), zip));
+        StringAssert.Contains(e.Message, "format version 99");
+        StringAssert.Contains(e.Message, "Update the DaClip.MLNet package");
+    }
+
     private static DaClipOnnxModel EmbeddedModel(string zip)
     {
         using var stream = File.OpenRead(zip);
@@ -173,7 +189,11 @@ public sealed class DaClipModelContractTests
     {
         var model = EmbeddedModel(zip);
         model.SetMetadata(DaClipChainLayout.SpecMetadataKey, specJson);
-        var bytes = model.ToBytes();
+        ReplaceEmbeddedModel(zip, model.ToBytes());
+    }
+
+    private static void ReplaceEmbeddedModel(string zip, byte[] bytes)
+    {
         using var archive = ZipFile.Open(zip, ZipArchiveMode.Update);
         var entry = archive.Entries.Single(e => e.Name == "OnnxModel");
         string name = entry.FullName;
