@@ -240,6 +240,17 @@ public sealed record DaClipModelContract
         };
     }
 
+    /// <summary>Whether both contracts hold the same values, metadata entries compared by content.</summary>
+    public bool Equals(DaClipModelContract? other) =>
+        other is not null && FormatVersion == other.FormatVersion && LibraryVersion == other.LibraryVersion && ImageSize == other.ImageSize
+        && Fit == other.Fit && Threshold.Equals(other.Threshold) && PatchGrid == other.PatchGrid && Backbone == other.Backbone
+        && BackboneFingerprint == other.BackboneFingerprint && Method == other.Method && Precision == other.Precision && Int8Form == other.Int8Form
+        && Equals(NetworkOptions, other.NetworkOptions)
+        && Metadata.Count == other.Metadata.Count && Metadata.All(kv => other.Metadata.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(ImageSize, Fit, Threshold, PatchGrid, Backbone, Method, Precision);
+
     /// <summary>The threshold as the metadata stores it (round-trip invariant-culture text).</summary>
     internal static string FormatThreshold(float threshold) => threshold.ToString("R", CultureInfo.InvariantCulture);
 
