@@ -4,9 +4,6 @@ using Onnx;
 
 namespace DaClip.MLNet.Scoring;
 
-/// <summary>One input or output of a model: ONNX element type (TensorProto data type) and dimensions (-1 unknown), or no shape.</summary>
-internal sealed record DaClipTensorSignature(string Name, int ElementType, long[]? Dimensions);
-
 /// <summary>
 /// What <see cref="DaClipModelContract"/> validates, read either from the ONNX protobuf or from an ONNX Runtime
 /// session: the inputs (initializers excluded), the outputs and the metadata entries. Both sources give the same
