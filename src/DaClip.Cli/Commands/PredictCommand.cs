@@ -132,7 +132,7 @@ internal static class PredictCommand
         var overlay = new HeatmapOverlayOptions { Fit = transformer.Fit, Threshold = cut };
         var bar = ConsoleProgressBar.CreateIfWanted("scoring", error, json);
         var rows = new List<(ImageInput Image, float Score, bool Anomalous, string? Heatmap)>();
-        foreach (var (index, p) in ChunkedScoring.Score(ml, transformer, images.Select(i => i.Path).ToList(), batchSize, bar, cancellation))
+        foreach (var (index, p) in ImageStream.Score(ml, transformer, images.Select(i => i.Path).ToList(), batchSize, bar, cancellation))
         {
             cancellation.ThrowIfCancellationRequested();
             var image = images[index];

@@ -20,6 +20,9 @@ internal sealed record DaClipChainSpec
     public required ImageFit Fit { get; init; }
     public required float Threshold { get; init; }
 
+    /// <summary>The size of the anomaly map column; absent (Model) in specs written before it existed.</summary>
+    public Scoring.AnomalyMapSize MapSize { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
