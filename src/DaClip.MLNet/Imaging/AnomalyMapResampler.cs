@@ -8,9 +8,14 @@ namespace DaClip.MLNet.Imaging;
 /// (for <see cref="ImageFit.Stretch"/> that is <c>F.interpolate(map, size=(H, W), mode='bilinear', align_corners=False)</c>
 /// exactly). Pixels a <see cref="ImageFit.Crop"/> cut away take the value of the nearest map edge.
 /// </summary>
-internal static class AnomalyMapResampler
+public static class AnomalyMapResampler
 {
-    /// <summary>The map (S x S, row-major) at <paramref name="width"/> x <paramref name="height"/>, row-major.</summary>
+    /// <summary>
+    /// The map <paramref name="map"/> (<paramref name="mapSize"/> x <paramref name="mapSize"/>, row-major, as the model
+    /// returns it for an image fitted with <paramref name="fit"/>) at the image's <paramref name="width"/> x
+    /// <paramref name="height"/>, row-major.
+    /// </summary>
+    /// <exception cref="ArgumentException">The map does not hold <paramref name="mapSize"/>² values, or a size is not positive.</exception>
     public static float[] ToSource(ReadOnlySpan<float> map, int mapSize, int width, int height, ImageFit fit)
     {
         if (mapSize <= 0 || map.Length != mapSize * mapSize)
