@@ -184,7 +184,11 @@ public sealed class DaClipOnnxScorer : IDisposable
                 pending.Clear();
                 scored += predictions.Count;
                 progress?.Report(scored);
-                foreach (var prediction in predictions) yield return prediction;
+                foreach (var prediction in predictions)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    yield return prediction;
+                }
             }
             if (!more) yield break;
         }
