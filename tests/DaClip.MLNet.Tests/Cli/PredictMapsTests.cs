@@ -63,7 +63,7 @@ public sealed class PredictMapsTests
             Assert.AreEqual((w, h), (line.GetProperty("map_width").GetInt32(), line.GetProperty("map_height").GetInt32()), images[i]);
             Assert.AreEqual((w, h), (expected[i].MapWidth, expected[i].MapHeight));
             var file = line.GetProperty("map").GetString()!;
-            Assert.AreEqual(Path.Combine(maps, Path.GetFileNameWithoutExtension(images[i]) + ".f32"), file);
+            Assert.AreEqual(Path.Combine(maps, "odd-sizes", Path.GetFileNameWithoutExtension(images[i]) + ".f32"), file, "folder arguments keep their layout");
             var bytes = File.ReadAllBytes(file);
             var values = new float[bytes.Length / sizeof(float)];
             Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);

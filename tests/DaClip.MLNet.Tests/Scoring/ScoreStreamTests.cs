@@ -60,7 +60,7 @@ public sealed class ScoreStreamTests
             maxInFlight = Math.Max(maxInFlight, source.Taken - returned);
             Assert.AreEqual("#" + returned, p.Source, "input order");
             float level = 257 * (returned % 251) / 65535f;
-            Assert.AreEqual(level, p.Score, 1e-5, $"score of image {returned}");
+            Assert.AreEqual(level, p.Score, 1e-4, $"score of image {returned} (neighbouring images differ by 3.9e-3)");
             Assert.AreEqual(Side * Side, p.AnomalyMap.Length);
             returned++;
             if (returned % 250 == 0) peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - baseline);
