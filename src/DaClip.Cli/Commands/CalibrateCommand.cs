@@ -60,7 +60,7 @@ internal static class CalibrateCommand
             if (!asJson) error.WriteLine($"Scoring {dataset.Samples.Count} images of {parse.GetValue(data)} ({dataset.AnomalousCount} anomalous) for calibration.");
             var bar = ConsoleProgressBar.CreateIfWanted("scoring", error, asJson);
             var scores = new float[dataset.Samples.Count];
-            foreach (var (i, p) in ChunkedScoring.Score(ml, transformer, dataset.Samples.Select(x => x.ImagePath).ToList(), parse.GetValue(batchSize), bar, cancellation))
+            foreach (var (i, p) in ImageStream.Score(ml, transformer, dataset.Samples.Select(x => x.ImagePath).ToList(), parse.GetValue(batchSize), bar, cancellation))
                 scores[i] = p.Score;
             var labels = dataset.Samples.Select(x => x.Label).ToArray();
             float threshold;

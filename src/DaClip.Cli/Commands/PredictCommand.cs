@@ -6,13 +6,15 @@ using DaClip.MLNet;
 using DaClip.MLNet.Imaging;
 using DaClip.MLNet.IO;
 using DaClip.MLNet.Reporting;
+using DaClip.MLNet.Scoring;
 using Microsoft.ML;
 
 namespace DaClip.Cli.Commands;
 
 /// <summary>
-/// <c>daclip predict --model model.zip images-or-folders... [--heatmaps dir] [--threshold t] [--json]</c>: the anomaly
-/// score and verdict of every image, as a table or JSON lines, and a heatmap overlay PNG per image. With
+/// <c>daclip predict --model model.zip images-or-folders... [--heatmaps dir] [--maps-out dir [--map-size model|source]]
+/// [--threshold t] [--json]</c>: the anomaly score and verdict of every image, as a table or JSON lines, a heatmap
+/// overlay PNG per image, and the anomaly maps as float32 files at the model's size or at each image's own size. With
 /// <c>--data kind:root --out dir [--shard i/N] [--maps]</c> it scores a dataset's test split, or one deterministic shard of
 /// it, into a predictions folder (<see cref="PredictionSetWriter"/>) that <c>daclip merge</c> combines and
 /// <c>daclip test --from-predictions</c> evaluates.
@@ -50,6 +52,19 @@ internal static class PredictCommand
         {
             Description = "With --data: also store every anomaly map (S x S float32) so that `daclip test --from-predictions` computes the pixel metrics.",
         };
+        var mapsOut = new Option<string?>("--maps-out")
+        {
+            Description = "Write each image's anomaly map into this folder as <name>.f32 (float32 little-endian, row-major; its width and height are in the --json lines " +
+                "and the table's last line).",
+            HelpName = "dir",
+        };
+        var mapSize = new Option<string>("--map-size")
+        {
+            Description = "With --maps-out: 'model' (default) writes the S x S map of the fitted input; 'source' writes the map resized bilinearly " +
+                "(align_corners = false) to the image's own width x height, pixel for pixel over the image.",
+            HelpName = "model|source",
+            DefaultValueFactory = _ => "model",
+        };
         var classes = CliOptions.Classes();
         var allowMissingMasks = DatasetInput.AllowMissingMasksOption();
         var heatmaps = new Option<string?>("--heatmaps")
@@ -73,7 +88,7 @@ internal static class PredictCommand
             "Example: daclip predict --model mvtec.zip photos/ --heatmaps heatmaps/; " +
             "training-free: daclip predict --zero-shot --backbone ViT-B/16 photos/");
         command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { model, zeroShot, backbone, vocab, imageSize, objectName, heatmaps, threshold, batchSize, device, json, data, shard, outFolder, maps, classes, allowMissingMasks, followLinks, CliOptions.Config() })
+        foreach (var o in new Option[] { model, zeroShot, backbone, vocab, imageSize, objectName, heatmaps, mapsOut, mapSize, threshold, batchSize, device, json, data, shard, outFolder, maps, classes, allowMissingMasks, followLinks, CliOptions.Config() })
             command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
@@ -81,8 +96,13 @@ internal static class PredictCommand
             return VerbRunner.RunAsync("predict", error, () =>
             {
                 var images = parse.GetValue(inputs) ?? [];
+                var mapSizeValue = ParseMapSize(parse.GetValue(mapSize)!);
+                if (parse.GetResult(mapSize) is { Implicit: false } && parse.GetValue(mapsOut) is null)
+                    throw new CliUsageException("--map-size chooses the size of the maps that --maps-out writes: add --maps-out dir.");
                 if (parse.GetValue(data) is { } spec)
                 {
+                    if (parse.GetValue(mapsOut) is not null)
+                        throw new CliUsageException("--maps-out writes maps of image arguments; with --data use --maps, which stores the S x S maps in the predictions folder for the pixel metrics.");
                     if (images.Length > 0) throw new CliUsageException($"give either image arguments or --data, not both ({images[0]} ...).");
                     if (parse.GetValue(zeroShot))
                         throw new CliUsageException("--zero-shot scores image arguments; to score and evaluate a dataset with the training-free baseline use `daclip test --data ... --zero-shot`.");
@@ -109,14 +129,22 @@ internal static class PredictCommand
                     if (parse.GetResult(o) is { Implicit: false }) throw new CliUsageException($"{o.Name} needs --data kind:root (it applies to scoring a dataset into a predictions folder).");
                 var zeroShotSettings = ZeroShotModel.Resolve(parse.GetValue(model), parse.GetValue(zeroShot), parse.GetValue(backbone), parse.GetValue(vocab),
                     parse.GetValue(imageSize), parse.GetValue(objectName)!);
-                return Run(parse.GetValue(model), zeroShotSettings, images, parse.GetValue(heatmaps), parse.GetValue(threshold),
+                return Run(parse.GetValue(model), zeroShotSettings, images, parse.GetValue(heatmaps), parse.GetValue(mapsOut), mapSizeValue, parse.GetValue(threshold),
                     parse.GetValue(batchSize), parse.GetValue(device)!, parse.GetValue(json), parse.GetValue(followLinks), parse.InvocationConfiguration.Output, error, cancellation);
             });
         });
         return command;
     }
 
-    private static int Run(string? modelPath, ZeroShotSettings? zeroShot, string[] arguments, string? heatmaps, float? threshold, int batchSize, string device, bool json,
+    private static AnomalyMapSize ParseMapSize(string value) => value.ToLowerInvariant() switch
+    {
+        "model" => AnomalyMapSize.Model,
+        "source" => AnomalyMapSize.Source,
+        _ => throw new CliUsageException($"--map-size {value}: use 'model' (the S x S map) or 'source' (each image's own size)."),
+    };
+
+    private static int Run(string? modelPath, ZeroShotSettings? zeroShot, string[] arguments, string? heatmaps, string? mapsOut, AnomalyMapSize mapSize,
+        float? threshold, int batchSize, string device, bool json,
         bool followLinks,
         TextWriter output, TextWriter error, CancellationToken cancellation)
     {
@@ -126,26 +154,51 @@ internal static class PredictCommand
             throw new CliUsageException($"--heatmaps {heatmaps} is a file: give a folder for the overlay images.");
         var images = ImageInputs.Expand(arguments, followLinks);
         if (heatmaps is not null) CheckHeatmapFolder(heatmaps, modelPath, arguments, images);
+        if (mapsOut is not null)
+        {
+            if (File.Exists(mapsOut)) throw new CliUsageException($"--maps-out {mapsOut} is a file: give a folder for the maps.");
+            OutputPathGuard.RequireWritableFolder("--maps-out", mapsOut);
+        }
         var ml = new MLContext { GpuDeviceId = CliOptions.GpuOrdinal(device), FallbackToCpu = false };
         using var transformer = zeroShot is null ? DaClipTransformer.Load(ml, modelPath!) : ZeroShotModel.Create(ml, zeroShot, error, json);
         float cut = threshold ?? transformer.Threshold;
         var overlay = new HeatmapOverlayOptions { Fit = transformer.Fit, Threshold = cut };
         var bar = ConsoleProgressBar.CreateIfWanted("scoring", error, json);
         var rows = new List<(ImageInput Image, float Score, bool Anomalous, string? Heatmap)>();
-        foreach (var (index, p) in ChunkedScoring.Score(ml, transformer, images.Select(i => i.Path).ToList(), batchSize, bar, cancellation))
+        (int Width, int Height)? lastMapSize = null;
+        foreach (var (index, p) in ImageStream.Score(ml, transformer, images.Select(i => i.Path).ToList(), batchSize, bar, cancellation))
         {
             cancellation.ThrowIfCancellationRequested();
             var image = images[index];
             bool anomalous = threshold is null ? p.PredictedLabel : p.Score > cut;
             string? heatmap = null;
+            RgbImage? decoded = null;
             if (heatmaps is not null)
             {
                 heatmap = Path.GetFullPath(Path.Combine(heatmaps, image.Name + ".png"));
-                HeatmapOverlay.WritePng(heatmap, ImageDecoder.Decode(image.Path), p.AnomalyMap, options: overlay);
+                decoded = ImageDecoder.Decode(image.Path);
+                HeatmapOverlay.WritePng(heatmap, decoded, p.AnomalyMap, options: overlay);
+            }
+            string? mapFile = null;
+            if (mapsOut is not null)
+            {
+                mapFile = Path.GetFullPath(Path.Combine(mapsOut, image.Name + ".f32"));
+                var map = p.AnomalyMap;
+                lastMapSize = (p.ImageSize, p.ImageSize);
+                if (mapSize == AnomalyMapSize.Source)
+                {
+                    decoded ??= ImageDecoder.Decode(image.Path);
+                    map = AnomalyMapResampler.ToSource(p.AnomalyMap, p.ImageSize, decoded.Width, decoded.Height, transformer.Fit);
+                    lastMapSize = (decoded.Width, decoded.Height);
+                }
+                AtomicFile.WriteAllBytes(mapFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(map.AsSpan()));
             }
             if (json)
             {
-                output.WriteLine(JsonSerializer.Serialize(new { image = image.Path, score = p.Score, anomalous, threshold = cut, heatmap }, CliJson.Compact));
+                output.WriteLine(mapFile is null
+                    ? JsonSerializer.Serialize(new { image = image.Path, score = p.Score, anomalous, threshold = cut, heatmap }, CliJson.Compact)
+                    : JsonSerializer.Serialize(new { image = image.Path, score = p.Score, anomalous, threshold = cut, heatmap, map = mapFile,
+                        map_width = lastMapSize!.Value.Width, map_height = lastMapSize.Value.Height }, CliJson.Compact));
             }
             else
             {
@@ -153,6 +206,10 @@ internal static class PredictCommand
             }
         }
         if (!json) PrintTable(rows, cut, threshold is null, heatmaps, output);
+        if (!json && mapsOut is not null)
+            output.WriteLine(mapSize == AnomalyMapSize.Source
+                ? $"Maps: {Path.GetFullPath(mapsOut)} (<name>.f32, float32, each at its image's width x height)"
+                : $"Maps: {Path.GetFullPath(mapsOut)} (<name>.f32, float32, {transformer.ImageSize} x {transformer.ImageSize})");
         return 0;
     }
 

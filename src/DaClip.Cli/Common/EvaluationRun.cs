@@ -92,7 +92,7 @@ internal static class EvaluationRun
         if (!json) error.WriteLine($"Scoring {dataset.Samples.Count} images of {s.Data} ({dataset.AnomalousCount} anomalous) at S = {model.ImageSize}.");
         var paths = dataset.Samples.Select(x => x.ImagePath).ToList();
         var bar = ConsoleProgressBar.CreateIfWanted("scoring", error, json);
-        var scored = ChunkedScoring.Score(ml, model, paths, s.BatchSize, bar, cancellation).Select(x =>
+        var scored = ImageStream.Score(ml, model, paths, s.BatchSize, bar, cancellation).Select(x =>
         {
             var sample = dataset.Samples[x.Index];
             return new ScoredImage(sample.Class, sample.Label, sample.ImagePath, sample.MaskPath, x.Prediction.Score, x.Prediction.PredictedLabel, x.Prediction.AnomalyMap);

@@ -58,7 +58,7 @@ internal static class ShardedPrediction
         var bar = ConsoleProgressBar.CreateIfWanted("scoring", error, json);
         int anomalous = 0;
         using var writer = new PredictionSetWriter(outFolder, s.Shard.Stem, s.Maps ? model.ImageSize : null);
-        foreach (var (i, p) in ChunkedScoring.Score(ml, model, members.Select(m => m.Sample.ImagePath).ToList(), s.BatchSize, bar, cancellation))
+        foreach (var (i, p) in ImageStream.Score(ml, model, members.Select(m => m.Sample.ImagePath).ToList(), s.BatchSize, bar, cancellation))
         {
             var (sample, index, relative) = members[i];
             bool isAnomalous = s.Threshold is null ? p.PredictedLabel : p.Score > cut;

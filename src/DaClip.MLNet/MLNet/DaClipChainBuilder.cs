@@ -25,7 +25,8 @@ internal static class DaClipChainBuilder
             [DaClipModelTensors.Pixels] = [1, 3, s, -1],
             [DaClipModelTensors.AnomalyMap] = [1, 1, s, s],
         };
-        var stages = new IEstimator<ITransformer>[]
+        bool sourceMaps = spec.MapSize == AnomalyMapSize.Source;
+        var stages = new IEstimator<ITransformer>?[]
         {
             ml.Transforms.CopyColumns(DaClipChainLayout.ImageColumn, spec.ImageColumnName),
             ml.Transforms.CustomMapping(new ConfigKeyMapping().GetMapping(), DaClipChainLayout.ConfigKeyContract),
@@ -38,18 +39,24 @@ internal static class DaClipChainBuilder
             },
             ml.Transforms.ApplyOnnxModel([DaClipModelTensors.Score, DaClipModelTensors.PredictedLabel, DaClipModelTensors.AnomalyMap],
                 [DaClipModelTensors.Pixels], modelPath, shapes, gpuDeviceId, fallbackToCpu, recursionLimit: 100),
+            !sourceMaps ? null : spec.ImageKind switch
+            {
+                DaClipImageKind.Path => ml.Transforms.CustomMapping(new PathSourceMapMapping().GetMapping(), DaClipChainLayout.PathSourceMapContract),
+                DaClipImageKind.EncodedBytes => ml.Transforms.CustomMapping(new EncodedBytesSourceMapMapping().GetMapping(), DaClipChainLayout.EncodedBytesSourceMapContract),
+                _ => ml.Transforms.CustomMapping(new ImageSourceMapMapping().GetMapping(), DaClipChainLayout.ImageSourceMapContract),
+            },
             ml.Transforms.CustomMapping(new OutputsMapping().GetMapping(), DaClipChainLayout.OutputsContract),
             ml.Transforms.CopyColumns(spec.ScoreColumnName, DaClipChainLayout.ScoreColumn),
             ml.Transforms.CopyColumns(spec.PredictedLabelColumnName, DaClipChainLayout.PredictedLabelColumn),
             ml.Transforms.CopyColumns(spec.ScoreCenteredColumnName, DaClipChainLayout.ScoreCenteredColumn),
-            ml.Transforms.CopyColumns(spec.AnomalyMapColumnName, DaClipModelTensors.AnomalyMap),
-            ml.Transforms.DropColumns([.. DaClipChainLayout.InternalColumns]),
+            ml.Transforms.CopyColumns(spec.AnomalyMapColumnName, sourceMaps ? DaClipChainLayout.SourceMapColumn : DaClipModelTensors.AnomalyMap),
+            ml.Transforms.DropColumns([.. DaClipChainLayout.InternalColumns.Where(c => sourceMaps || c != DaClipChainLayout.SourceMapColumn)]),
         };
         var fitted = new List<ITransformer>(stages.Length);
         try
         {
             var schema = InputSchema(spec);
-            foreach (var stage in stages)
+            foreach (var stage in stages.OfType<IEstimator<ITransformer>>())
             {
                 var transformer = stage.Fit(new EmptyDataView(schema));
                 fitted.Add(transformer);

@@ -15,7 +15,8 @@ namespace DaClip.MLNet;
 /// constant <see cref="KeyColumn"/> (its custom-mapping contract <see cref="ConfigKeyContract"/> marks the chain as
 /// DA-CLIP's, <see cref="IsMarker"/>); <c>MapValue</c> of that key to the configuration vector <see cref="ConfigColumn"/>;
 /// the pixel mapping (shared <see cref="ImagePreprocessor"/>) to the ONNX input <see cref="DaClipModelTensors.Pixels"/>;
-/// <c>ApplyOnnxModel</c>; the output mapping to scalar columns; copies to the user's output names; drop of every
+/// <c>ApplyOnnxModel</c>; with <see cref="Scoring.AnomalyMapSize.Source"/> only, the source-map mapping that resizes the
+/// S x S map to each image's size (<see cref="SourceMapColumn"/>); the output mapping to scalar columns; copies to the user's output names; drop of every
 /// internal column.</para>
 /// <para>The configuration vector is a projection of the embedded model's <see cref="DaClipModelContract"/> (image
 /// size, fit, threshold), written by <see cref="DaClipChainBuilder"/> from the contract and never read back as a
@@ -30,12 +31,16 @@ internal static class DaClipChainLayout
     public const string ScoreColumn = "daclip.score";
     public const string PredictedLabelColumn = "daclip.predicted_label";
     public const string ScoreCenteredColumn = "daclip.score_centered";
+    public const string SourceMapColumn = "daclip.source_map";
 
     public const string ConfigKeyContract = "DaClip.MLNet.ConfigKey.v1";
     public const string PathPixelsContract = "DaClip.MLNet.PathPixels.v1";
     public const string EncodedBytesPixelsContract = "DaClip.MLNet.EncodedBytesPixels.v1";
     public const string ImagePixelsContract = "DaClip.MLNet.ImagePixels.v1";
     public const string OutputsContract = "DaClip.MLNet.Outputs.v1";
+    public const string PathSourceMapContract = "DaClip.MLNet.PathSourceMap.v1";
+    public const string EncodedBytesSourceMapContract = "DaClip.MLNet.EncodedBytesSourceMap.v1";
+    public const string ImageSourceMapContract = "DaClip.MLNet.ImageSourceMap.v1";
 
     /// <summary>ONNX metadata key of the chain description (<see cref="DaClipChainSpec"/> as JSON).</summary>
     public const string SpecMetadataKey = "daclip.mlnet.chain";
@@ -47,7 +52,7 @@ internal static class DaClipChainLayout
     public static IReadOnlyList<string> InternalColumns { get; } =
     [
         ImageColumn, KeyColumn, ConfigColumn, DaClipModelTensors.Pixels, DaClipModelTensors.Score, DaClipModelTensors.PredictedLabel,
-        DaClipModelTensors.AnomalyMap, ScoreColumn, PredictedLabelColumn, ScoreCenteredColumn,
+        DaClipModelTensors.AnomalyMap, ScoreColumn, PredictedLabelColumn, ScoreCenteredColumn, SourceMapColumn,
     ];
 
     /// <summary>The configuration vector of <paramref name="contract"/>: [layout version, S, fit, threshold].</summary>

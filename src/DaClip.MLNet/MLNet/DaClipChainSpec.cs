@@ -18,6 +18,9 @@ internal sealed record DaClipChainSpec
     public required string ScoreCenteredColumnName { get; init; }
     public required string AnomalyMapColumnName { get; init; }
 
+    /// <summary>The size of the anomaly map column; absent (Model) in specs written before it existed.</summary>
+    public Scoring.AnomalyMapSize MapSize { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -1,4 +1,5 @@
 using DaClip.MLNet.Imaging;
+using DaClip.MLNet.Scoring;
 
 namespace DaClip.MLNet;
 
@@ -13,7 +14,10 @@ namespace DaClip.MLNet;
 /// (<c>Single</c>, score − threshold: positive exactly when the predicted label is true, which is what
 /// <c>BinaryClassification.EvaluateNonCalibrated</c> assumes), and <see cref="AnomalyMapColumnName"/>
 /// (<c>Vector&lt;Single, 1, 1, S, S&gt;</c>: the pixel anomaly map at the model's input size, row-major, pixel (x, y) at
-/// <c>y · S + x</c>, in the geometry of the fitted S x S input, see <see cref="ImageFit"/>).
+/// <c>y · S + x</c>, in the geometry of the fitted S x S input, see <see cref="ImageFit"/>). With
+/// <see cref="MapSize"/> = <see cref="AnomalyMapSize.Source"/> the map column is a variable-length <c>Vector&lt;Single&gt;</c>
+/// instead: each row's map at that image's own width x height, row-major (pixel (x, y) at <c>y · width + x</c>), so it
+/// lies over the image as it is.
 /// </remarks>
 public class DaClipScoringOptions
 {
@@ -44,6 +48,14 @@ public class DaClipScoringOptions
     /// <summary>How images are brought to S x S; null (default) uses the fit the model was trained with (its metadata).</summary>
     public ImageFit? Fit { get; set; }
 
+    /// <summary>
+    /// Size of the anomaly map column: <see cref="AnomalyMapSize.Model"/> (default, <c>Vector&lt;Single, 1, 1, S, S&gt;</c>)
+    /// or <see cref="AnomalyMapSize.Source"/> (variable-length <c>Vector&lt;Single&gt;</c>, each image's width x height,
+    /// resized bilinearly; the image is decoded a second time to learn its size). Also the size of
+    /// <c>DaClipPrediction.AnomalyMap</c> from <c>ScoreBatch</c> / <c>ScoreStream</c>.
+    /// </summary>
+    public AnomalyMapSize MapSize { get; set; }
+
     /// <summary>Overrides the model's threshold (rewritten into the ONNX graph through its contract); null (default) keeps the model's.</summary>
     public float? Threshold { get; set; }
 
@@ -66,6 +78,7 @@ public class DaClipScoringOptions
                 throw new DaClipException($"{GetType().Name}.{option} = '{value}' is a name DA-CLIP uses internally; choose another.");
         if (GpuDeviceId is < 0) throw new DaClipException($"{GetType().Name}.GpuDeviceId = {GpuDeviceId}: use 0 or more, or null for CPU.");
         if (Fit is { } fit && !Enum.IsDefined(fit)) throw new DaClipException($"{GetType().Name}.Fit = {fit} is not an ImageFit.");
+        if (!Enum.IsDefined(MapSize)) throw new DaClipException($"{GetType().Name}.MapSize = {MapSize} is not an AnomalyMapSize (Model or Source).");
         if (Threshold is { } t && !float.IsFinite(t)) throw new DaClipException($"{GetType().Name}.Threshold = {t}: must be finite.");
     }
 }

@@ -58,6 +58,9 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <summary>What the embedded ONNX model says about itself (image size, fit, threshold, options, backbone, ...).</summary>
     public DaClipModelContract Contract { get; }
 
+    /// <summary>Size of the anomaly map column and of <see cref="DaClipPrediction.AnomalyMap"/> (<see cref="DaClipScoringOptions.MapSize"/>).</summary>
+    public AnomalyMapSize MapSize => _spec.MapSize;
+
     /// <summary>Side S of the model input and of the anomaly map (<see cref="DaClipModelContract.ImageSize"/>).</summary>
     public int ImageSize => Contract.ImageSize;
 
@@ -256,67 +259,34 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
     public IReadOnlyList<DaClipPrediction> ScoreBatch(IDataView data, int? batchSize = null, CancellationToken cancellation = default)
     {
+        var stream = ScoreStream(data, batchSize, progress: null, cancellation);
+        // Held for the whole call, so that a Dispose on another thread waits for it, as for the other calls.
+        using var lease = _guard.Enter();
+        return stream.ToList();
+    }
+
+    /// <summary>
+    /// Scores the images of <paramref name="data"/> as <see cref="ScoreBatch"/> does, lazily: rows are read from the
+    /// cursor only as the result is enumerated, one group of <paramref name="batchSize"/> x
+    /// <see cref="DaClipScorerOptions.DefaultConcurrentBatches"/> images at a time, so memory stays bounded by that group
+    /// (plus what the caller keeps) whatever the number of rows. Results are in row order, with the numbers of
+    /// <see cref="ScoreBatch"/>. <paramref name="progress"/> receives the number of images scored so far after each
+    /// group. Enumerate it once; dispose the enumerator (a <c>foreach</c> does) to close the cursor early.
+    /// </summary>
+    /// <exception cref="ImageInputException">An image cannot be decoded (thrown while enumerating).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled (thrown while enumerating).</exception>
+    public IEnumerable<DaClipPrediction> ScoreStream(IDataView data, int? batchSize = null, IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
         ArgumentNullException.ThrowIfNull(data);
         int runSize = batchSize ?? DaClipScorerOptions.DefaultBatchSize;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runSize, nameof(batchSize));
         using var lease = _guard.Enter();
         CheckInput(data.Schema);
         var scorer = _scorer.Value;
-        int group = runSize * scorer.ConcurrentBatches;   // images read per scorer call, so that its batches can run at once
-        var column = data.Schema[ImageColumnName];
-        var results = new List<DaClipPrediction>();
-        using var cursor = data.GetRowCursor([column]);
-        switch (ImageKind)
-        {
-            case DaClipImageKind.Path:
-                {
-                    var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
-                    var batch = new List<string>(group);
-                    ReadOnlyMemory<char> value = default;
-                    while (true)
-                    {
-                        cancellation.ThrowIfCancellationRequested();
-                        bool more = cursor.MoveNext();
-                        if (more)
-                        {
-                            getter(ref value);
-                            batch.Add(value.ToString());
-                        }
-                        if (batch.Count == group || (!more && batch.Count > 0))
-                        {
-                            results.AddRange(scorer.Score(batch, runSize, cancellation));
-                            batch.Clear();
-                        }
-                        if (!more) break;
-                    }
-                    break;
-                }
-            case DaClipImageKind.EncodedBytes:
-                {
-                    var getter = cursor.GetGetter<VBuffer<byte>>(column);
-                    VBuffer<byte> value = default;
-                    results.AddRange(ScoreDecoded(scorer, cursor, runSize, group, cancellation, i =>
-                    {
-                        getter(ref value);
-                        var bytes = value.DenseValues().ToArray();
-                        return () => ImageDecoder.Decode(bytes, $"row {i}");
-                    }));
-                    break;
-                }
-            default:
-                {
-                    var getter = cursor.GetGetter<MLImage>(column);
-                    MLImage value = null!;
-                    results.AddRange(ScoreDecoded(scorer, cursor, runSize, group, cancellation, i =>
-                    {
-                        getter(ref value);
-                        var image = ImageDecoder.FromMLImage(value ?? throw new ImageInputException($"row {i}", "the image is missing (null)."), $"row {i}");
-                        return () => image;
-                    }));
-                    break;
-                }
-        }
-        return results;
+        return ImageKind == DaClipImageKind.Path
+            ? scorer.ScoreStream(ReadRows<ReadOnlyMemory<char>, string>(data, (value, _) => value.ToString()), runSize,
+                (path, _) => ImageDecoder.Decode(path), (path, _) => path, progress, cancellation)
+            : scorer.ScoreStream(ReadDecoders(data), runSize, (read, _) => read(), (_, i) => "#" + i.ToString(CultureInfo.InvariantCulture), progress, cancellation);
     }
 
     /// <summary>
@@ -391,6 +361,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
             PredictedLabelColumnName = options.PredictedLabelColumnName,
             ScoreCenteredColumnName = options.ScoreCenteredColumnName,
             AnomalyMapColumnName = options.AnomalyMapColumnName,
+            MapSize = options.MapSize,
         };
         model.SetMetadata(DaClipChainLayout.SpecMetadataKey, spec.ToJson());
         var c = model.Contract;
@@ -445,34 +416,37 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     private DaClipOnnxScorer CreateScorer()
     {
         var provider = _gpuDeviceId is null ? ExecutionProvider.Cpu : _fallbackToCpu ? ExecutionProvider.Auto : ExecutionProvider.Cuda;
-        return new DaClipOnnxScorer(_file.Path, new DaClipScorerOptions { Provider = provider, GpuDeviceId = _gpuDeviceId ?? 0, Fit = Fit, Log = _log.AsAction() });
+        return new DaClipOnnxScorer(_file.Path, new DaClipScorerOptions { Provider = provider, GpuDeviceId = _gpuDeviceId ?? 0, Fit = Fit, MapSize = _spec.MapSize, Log = _log.AsAction() });
     }
 
-    private static IEnumerable<DaClipPrediction> ScoreDecoded(DaClipOnnxScorer scorer, DataViewRowCursor cursor, int batchSize, int group,
-        CancellationToken cancellation, Func<long, Func<RgbImage>> read)
+    /// <summary>The image column's values, read one row at a time as the result is enumerated.</summary>
+    private IEnumerable<TOut> ReadRows<TValue, TOut>(IDataView data, Func<TValue, long, TOut> convert)
     {
-        var pending = new List<Func<RgbImage>>(group);
+        var column = data.Schema[ImageColumnName];
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<TValue>(column);
+        TValue value = default!;
         long row = 0;
-        while (true)
+        while (cursor.MoveNext())
         {
-            cancellation.ThrowIfCancellationRequested();
-            bool more = cursor.MoveNext();
-            if (more) pending.Add(read(row++));
-            if (pending.Count == group || (!more && pending.Count > 0))
-            {
-                var images = new RgbImage[pending.Count];
-                try
-                {
-                    Parallel.For(0, pending.Count, i => images[i] = pending[i]());
-                }
-                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-                {
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-                }
-                foreach (var p in scorer.Score(images, batchSize, cancellation)) yield return p;
-                pending.Clear();
-            }
-            if (!more) yield break;
+            getter(ref value);
+            yield return convert(value, row++);
         }
     }
+
+    /// <summary>
+    /// Per row, a function that decodes the image: encoded bytes are copied now and decoded when the scorer asks (in
+    /// parallel within a batch); ML.NET images are converted now, while the cursor's image is valid.
+    /// </summary>
+    private IEnumerable<Func<RgbImage>> ReadDecoders(IDataView data) => ImageKind == DaClipImageKind.EncodedBytes
+        ? ReadRows<VBuffer<byte>, Func<RgbImage>>(data, (value, row) =>
+        {
+            var bytes = value.DenseValues().ToArray();
+            return () => ImageDecoder.Decode(bytes, $"row {row}");
+        })
+        : ReadRows<MLImage, Func<RgbImage>>(data, (value, row) =>
+        {
+            var image = ImageDecoder.FromMLImage(value ?? throw new ImageInputException($"row {row}", "the image is missing (null)."), $"row {row}");
+            return () => image;
+        });
 }

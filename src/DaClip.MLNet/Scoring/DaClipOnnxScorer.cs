@@ -39,6 +39,7 @@ public sealed class DaClipOnnxScorer : IDisposable
         _options = options ?? new DaClipScorerOptions();
         if (_options.MaxDecodeParallelism <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.MaxDecodeParallelism, "MaxDecodeParallelism must be positive.");
         if (_options.ConcurrentBatches <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.ConcurrentBatches, "ConcurrentBatches must be positive.");
+        if (!Enum.IsDefined(_options.MapSize)) throw new ArgumentOutOfRangeException(nameof(options), _options.MapSize, "MapSize must be Model or Source.");
         ModelSource = name;
         var log = _options.Log ?? (message => System.Diagnostics.Trace.WriteLine(message, "DaClip.MLNet"));
         (_session, ExecutionProvider) = OnnxSessionFactory.Create(path, bytes, name, _options, log);
@@ -84,6 +85,9 @@ public sealed class DaClipOnnxScorer : IDisposable
     /// <summary>The preprocessing applied to every image (S x S, the fit in use).</summary>
     public ImagePreprocessor Preprocessor { get; }
 
+    /// <summary>The size of the returned anomaly maps (<see cref="DaClipScorerOptions.MapSize"/>).</summary>
+    public AnomalyMapSize MapSize => _options.MapSize;
+
     /// <summary>Scores one image file.</summary>
     /// <exception cref="ImageInputException">The image cannot be decoded.</exception>
     public DaClipPrediction Score(string imagePath) => Score([imagePath], 1)[0];
@@ -115,6 +119,78 @@ public sealed class DaClipOnnxScorer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(images);
         return ScoreBatched(images, batchSize, (image, _) => image, (_, i) => Index(i), cancellation);
+    }
+
+    /// <summary>
+    /// Scores image files lazily, in input order: the files are read from <paramref name="imagePaths"/> only as the
+    /// result is enumerated, <paramref name="batchSize"/> per model run (null: <see cref="DaClipScorerOptions.DefaultBatchSize"/>)
+    /// and up to <see cref="ConcurrentBatches"/> runs at once, so at most <c>batchSize x ConcurrentBatches</c> images and
+    /// their maps are held by the scorer at any time, however many files there are. <paramref name="progress"/> receives
+    /// the number of images scored so far after each group of runs. Cancelling <paramref name="cancellation"/> stops
+    /// before the next image is decoded and ends the model runs in progress.
+    /// </summary>
+    /// <exception cref="ImageInputException">An image cannot be decoded (thrown while enumerating, for the first failing one).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled (thrown while enumerating).</exception>
+    public IEnumerable<DaClipPrediction> ScoreStream(IEnumerable<string> imagePaths, int? batchSize = null, IProgress<int>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(imagePaths);
+        return ScoreStream(imagePaths, batchSize, (path, _) => ImageDecoder.Decode(path), (path, _) => path, progress, cancellation);
+    }
+
+    /// <summary>
+    /// Scores decoded images lazily as <see cref="ScoreStream(IEnumerable{string}, int?, IProgress{int}?, CancellationToken)"/>
+    /// does: an image is taken from <paramref name="images"/> only when its group of runs is about to be scored.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled (thrown while enumerating).</exception>
+    public IEnumerable<DaClipPrediction> ScoreStream(IEnumerable<RgbImage> images, int? batchSize = null, IProgress<int>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return ScoreStream(images, batchSize, (image, _) => image, (_, i) => Index(i), progress, cancellation);
+    }
+
+    /// <summary>
+    /// The streaming core: checks the arguments now and returns the lazy sequence. <paramref name="decode"/> and
+    /// <paramref name="describe"/> receive each item with its position in the whole input.
+    /// </summary>
+    internal IEnumerable<DaClipPrediction> ScoreStream<T>(IEnumerable<T> items, int? batchSizeOrDefault, Func<T, int, RgbImage> decode,
+        Func<T, int, string> describe, IProgress<int>? progress, CancellationToken cancellation)
+    {
+        int batchSize = batchSizeOrDefault ?? DaClipScorerOptions.DefaultBatchSize;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize, nameof(batchSizeOrDefault));
+        ObjectDisposedException.ThrowIf(_guard.IsClosed, this);
+        return Stream(items, batchSize, decode, describe, progress, cancellation);
+    }
+
+    private IEnumerable<DaClipPrediction> Stream<T>(IEnumerable<T> items, int batchSize, Func<T, int, RgbImage> decode, Func<T, int, string> describe,
+        IProgress<int>? progress, CancellationToken cancellation)
+    {
+        // One group is what one Score call runs at once (ConcurrentBatches batches); the next group is read only after
+        // the caller has taken this one's predictions.
+        int group = batchSize * _options.ConcurrentBatches;
+        var pending = new List<(T Item, int Index)>(group);
+        int scored = 0;
+        using var enumerator = items.GetEnumerator();
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            bool more = enumerator.MoveNext();
+            if (more) pending.Add((enumerator.Current, scored + pending.Count));
+            if (pending.Count == group || (!more && pending.Count > 0))
+            {
+                var predictions = ScoreBatched(pending, batchSize, (p, _) => decode(p.Item, p.Index), (p, _) => describe(p.Item, p.Index), cancellation);
+                pending.Clear();
+                scored += predictions.Count;
+                progress?.Report(scored);
+                foreach (var prediction in predictions)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    yield return prediction;
+                }
+            }
+            if (!more) yield break;
+        }
     }
 
     /// <summary>
@@ -184,12 +260,15 @@ public sealed class DaClipOnnxScorer : IDisposable
         int n = Math.Min(batchSize, items.Count - start);
         using var input = AllocateInput(n);
         var errors = new Exception?[n];
+        var sizes = new (int Width, int Height)[n];
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDecodeParallelism }, i =>
         {
             try
             {
                 cancellation.ThrowIfCancellationRequested();
-                Preprocessor.ProcessInto(decode(items[start + i], start + i), input.GetTensorMutableDataAsSpan<float>().Slice(i * len, len));
+                var image = decode(items[start + i], start + i);
+                sizes[i] = (image.Width, image.Height);
+                Preprocessor.ProcessInto(image, input.GetTensorMutableDataAsSpan<float>().Slice(i * len, len));
             }
             catch (Exception e)
             {
@@ -200,7 +279,7 @@ public sealed class DaClipOnnxScorer : IDisposable
         if (errors.FirstOrDefault(e => e != null) is { } error) ExceptionDispatchInfo.Throw(error);
         var sources = new string[n];
         for (int i = 0; i < n; i++) sources[i] = describe(items[start + i], start + i);
-        return Run(input, n, sources, cancellation);
+        return Run(input, n, sources, cancellation, _options.MapSize == AnomalyMapSize.Source ? sizes : null);
     }
 
     /// <summary>
@@ -211,7 +290,7 @@ public sealed class DaClipOnnxScorer : IDisposable
     private OrtValue AllocateInput(int n) =>
         OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [n, 3, ImageSize, ImageSize]);
 
-    private DaClipPrediction[] Run(OrtValue input, int n, string[] sources, CancellationToken cancellation = default)
+    private DaClipPrediction[] Run(OrtValue input, int n, string[] sources, CancellationToken cancellation = default, (int Width, int Height)[]? sourceSizes = null)
     {
         int s = ImageSize;
         using var runOptions = new RunOptions();
@@ -240,8 +319,12 @@ public sealed class DaClipOnnxScorer : IDisposable
 
         var predictions = new DaClipPrediction[n];
         for (int i = 0; i < n; i++)
-            predictions[i] = new DaClipPrediction(sources[i], score[i], label[i], global[i],
-                map.Slice(i * s * s, s * s).ToArray(), s, patch.Slice(i * g * g, g * g).ToArray(), g);
+        {
+            var square = map.Slice(i * s * s, s * s);
+            var (w, h) = sourceSizes is null ? (s, s) : sourceSizes[i];
+            var pixels = sourceSizes is null ? square.ToArray() : AnomalyMapResampler.ToSource(square, s, w, h, Preprocessor.Fit);
+            predictions[i] = new DaClipPrediction(sources[i], score[i], label[i], global[i], pixels, w, h, s, patch.Slice(i * g * g, g * g).ToArray(), g);
+        }
         return predictions;
     }
 

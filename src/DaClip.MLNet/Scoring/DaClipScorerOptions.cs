@@ -42,6 +42,13 @@ public sealed record DaClipScorerOptions
     /// <summary>How images are fitted to the model's square input; null (default) takes the model's <c>daclip.image_fit</c>, else Stretch.</summary>
     public ImageFit? Fit { get; init; }
 
+    /// <summary>
+    /// Size of <see cref="DaClipPrediction.AnomalyMap"/>: <see cref="AnomalyMapSize.Model"/> (default, S x S) or
+    /// <see cref="AnomalyMapSize.Source"/> (each image's own width x height, bilinear). <see cref="DaClipOnnxScorer.ScorePixels"/>
+    /// has no source image and always returns S x S maps.
+    /// </summary>
+    public AnomalyMapSize MapSize { get; init; }
+
     /// <summary>Images decoded and resized in parallel within a batch. Default: the processor count.</summary>
     public int MaxDecodeParallelism { get; init; } = Environment.ProcessorCount;
 

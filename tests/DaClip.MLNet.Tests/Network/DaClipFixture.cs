@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DaClip.MLNet.IO;
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Clip;
@@ -28,6 +29,39 @@ public sealed class DaClipFixture : IDisposable
     public string ParamsPath { get; }
     public SafetensorsFile Io { get; }
     public DaClipModelOptions Options { get; }
+
+    /// <summary>
+    /// The set's variants (config <c>variants</c>: key prefix -> the options that differ, e.g. <c>nores_</c> ->
+    /// <c>adapter_residual: false</c>), each as the set's options with that patch applied.
+    /// </summary>
+    public IReadOnlyList<(string Prefix, DaClipModelOptions Options)> Variants()
+    {
+        var c = Config.RootElement;
+        if (!c.TryGetProperty("variants", out var variants)) return [];
+        var list = new List<(string, DaClipModelOptions)>();
+        foreach (var variant in variants.EnumerateObject())
+        {
+            var merged = JsonNode.Parse(c.GetProperty("options").GetRawText())!.AsObject();
+            foreach (var option in variant.Value.EnumerateObject())
+            {
+                if (!merged.ContainsKey(option.Name)) throw new InvalidOperationException($"{Name}: variant {variant.Name} sets '{option.Name}', which is not an option of the set.");
+                merged[option.Name] = JsonNode.Parse(option.Value.GetRawText());
+            }
+            using var doc = JsonDocument.Parse(merged.ToJsonString());
+            list.Add((variant.Name, ReadOptions(doc.RootElement)));
+        }
+        return list;
+    }
+
+    /// <summary>Vision and text tower depths from the config's <c>dims</c>.</summary>
+    public (int Vision, int Text) Depths()
+    {
+        var dims = Config.RootElement.GetProperty("dims");
+        return (dims.GetProperty("vision_layers").GetInt32(), dims.GetProperty("text_layers").GetInt32());
+    }
+
+    /// <summary>True when the io file stores <paramref name="key"/>.</summary>
+    public bool Has(string key) => Io.Contains(key);
 
     /// <summary>Every set found in the fixture folder.</summary>
     public static IEnumerable<DaClipFixture> All()

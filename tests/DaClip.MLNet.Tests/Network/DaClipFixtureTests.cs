@@ -72,7 +72,7 @@ public sealed class DaClipFixtureTests
         ForEachSet((f, clip) =>
         {
             using var net = f.Network(clip, f.Options);
-            foreach (var (branch, name) in new[] { (net.Text.Global, "global"), (net.Text.Local!, "local") })
+            foreach (var (branch, name) in Branches(f, net))
             {
                 var slots = new Dictionary<int, float[]>();
                 float[]? eot = null;
@@ -85,8 +85,24 @@ public sealed class DaClipFixtureTests
             }
             using var text = net.EncodeText();
             Check(f, "T_g", text.Global);
+            // Joint alignment: T_l := T_g (METHOD §3), so the stored T_l is checked against the global branch's output.
             Check(f, "T_l", text.Local);
         });
+    }
+
+    /// <summary>
+    /// The text branches the set's options build: both for decoupled alignment, the global one alone for joint (a
+    /// joint network has no local branch); asserts that the network agrees with the options.
+    /// </summary>
+    private static IEnumerable<(TextBranch Branch, string Name)> Branches(DaClipFixture f, DaClipNetwork net)
+    {
+        yield return (net.Text.Global, "global");
+        if (f.Options.Alignment == TextAlignment.Joint)
+        {
+            Assert.IsNull(net.Text.Local, $"{f.Name}: a joint network has no local branch");
+            yield break;
+        }
+        yield return (net.Text.Local ?? throw new AssertFailedException($"{f.Name}: a decoupled network needs a local branch"), "local");
     }
 
     [TestMethod]
@@ -97,11 +113,21 @@ public sealed class DaClipFixtureTests
         ForEachSet((f, clip) =>
         {
             using var net = f.Network(clip, f.Options);
-            net.Dar!.Scan = scan;
             using var visual = net.EncodeVisual(f.Float("pixel_values_raw"));
             using var text = net.EncodeText();
+            if (!f.Options.UseDar)
+            {
+                // A DAR-off set: no block, no intermediates, and the text rows are used unrefined (T' = T).
+                Assert.IsNull(net.Dar, $"{f.Name}: use_dar = false builds no DAR block");
+                var plain = net.Forward(visual, text, pixelMaps: false);
+                Assert.IsNull(plain.Dar);
+                Check(f, "T_l", plain.LocalText.select(0, 0));
+                Check(f, "T_g", plain.GlobalText.select(0, 0));
+                return;
+            }
+            net.Dar!.Scan = scan;
             var o = net.Forward(visual, text, pixelMaps: false);
-            var d = o.Dar!;
+            var d = o.Dar ?? throw new AssertFailedException($"{f.Name}: use_dar = true but the forward pass ran no DAR");
             Check(f, "dar_X", d.X);
             Check(f, "dar_in", d.In);
             Check(f, "dar_u", d.U);
@@ -190,38 +216,45 @@ public sealed class DaClipFixtureTests
     }
 
     [TestMethod]
-    [DataRow("joint_")]
-    [DataRow("nodar_")]
-    [DataRow("nores_")]
-    public void Ablation_variants(string prefix)
+    public void Every_variant_of_every_set()
     {
+        int variants = 0;
         ForEachSet((f, clip) =>
         {
-            var options = prefix switch
+            foreach (var (prefix, options) in f.Variants())
             {
-                "joint_" => f.Options with { Alignment = TextAlignment.Joint },
-                "nodar_" => f.Options with { UseDar = false },
-                _ => f.Options with { AdapterResidual = false },
-            };
-            using var net = f.Network(clip, options);
-            using var visual = net.EncodeVisual(f.Float("pixel_values_raw"));
-            using var text = net.EncodeText();
-            var o = net.Forward(visual, text, pixelMaps: true);
-            if (prefix == "nores_")
-            {
-                Check(f, "nores_text_features_global", net.Text.Global.PromptFeatures(clip, net.Prompts));
-                Check(f, "nores_text_features_local", net.Text.Local!.PromptFeatures(clip, net.Prompts));
-                Check(f, "nores_T_g", text.Global);
-                Check(f, "nores_T_l", text.Local);
+                using var scope = torch.NewDisposeScope();
+                using var net = f.Network(clip, options);
+                using var visual = net.EncodeVisual(f.Float("pixel_values_raw"));
+                using var text = net.EncodeText();
+                var o = net.Forward(visual, text, pixelMaps: true);
+                if (f.Has($"{prefix}text_features_global"))
+                {
+                    Check(f, $"{prefix}text_features_global", net.Text.Global.PromptFeatures(clip, net.Prompts));
+                    if (net.Text.Local is { } local) Check(f, $"{prefix}text_features_local", local.PromptFeatures(clip, net.Prompts));
+                    Check(f, $"{prefix}T_g", text.Global);
+                    Check(f, $"{prefix}T_l", text.Local);
+                }
+                else
+                {
+                    Assert.AreEqual(f.Options.AdapterResidual, options.AdapterResidual, $"{f.Name}/{prefix}: a variant that changes the adapters stores its text features");
+                }
+                if (options.UseDar)
+                {
+                    Check(f, $"{prefix}T_l_refined", o.LocalText);
+                    Check(f, $"{prefix}T_g_refined", o.GlobalText);
+                }
+                else
+                {
+                    Assert.IsNull(o.Dar, $"{f.Name}/{prefix}: use_dar = false runs no DAR");
+                }
+                CheckMaps(f, net, o, prefix);
+                CheckLoss(f, net, o, prefix);
+                variants++;
             }
-            if (prefix != "nodar_")
-            {
-                Check(f, $"{prefix}T_l_refined", o.LocalText);
-                Check(f, $"{prefix}T_g_refined", o.GlobalText);
-            }
-            CheckMaps(f, net, o, prefix);
-            CheckLoss(f, net, o, prefix);
         });
+        Assert.IsGreaterThan(0, variants, "no variant found in the reference sets' configs");
+        TestContext.WriteLine($"{variants} variant(s) checked");
     }
 
     [TestMethod]
