@@ -68,7 +68,7 @@ internal static partial class VerbRunner
         // ML.NET and the thread pool wrap exceptions thrown inside cursors and parallel loops.
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is DaClipException expected) return (UsageError, expected.Message);
+            if (inner is DaClipException or DaClipSchemaException or DaClipOptionException) return (UsageError, inner.Message);
             if (inner is AggregateException { InnerExceptions.Count: > 0 } aggregate && Classify(aggregate.InnerExceptions[0]) is { } found) return found;
         }
         return null;

@@ -54,7 +54,7 @@ internal static class DaClipChainBuilder
             var schema = InputSchema(spec);
             foreach (var stage in stages)
             {
-                var transformer = stage.Fit(new EmptyDataView(schema));
+                var transformer = FitStage(stage, schema, gpuDeviceId, fallbackToCpu);
                 fitted.Add(transformer);
                 schema = transformer.GetOutputSchema(schema);
             }
@@ -64,6 +64,28 @@ internal static class DaClipChainBuilder
         {
             foreach (var t in fitted) (t as IDisposable)?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Fits one stage; an ONNX Runtime session that cannot start on the requested GPU (no fallback) becomes an
+    /// <see cref="ExecutionProviderUnavailableException"/> naming the fix, as <see cref="DaClipOnnxScorer"/> reports it.
+    /// </summary>
+    private static ITransformer FitStage(IEstimator<ITransformer> stage, DataViewSchema schema, int? gpuDeviceId, bool fallbackToCpu)
+    {
+        try
+        {
+            return stage.Fit(new EmptyDataView(schema));
+        }
+        catch (Exception e) when (stage is OnnxScoringEstimator && gpuDeviceId is int gpu && !fallbackToCpu
+            && e is not (DaClipException or OperationCanceledException or OutOfMemoryException))
+        {
+            var cause = e;
+            while (cause.InnerException is not null) cause = cause.InnerException;
+            throw new ExecutionProviderUnavailableException(ExecutionProvider.Cuda,
+                $"ONNX Runtime could not start the DA-CLIP model on CUDA device {gpu} ({cause.Message.Split('\n')[0].Trim()}). " +
+                "Install CUDA 13.x and cuDNN 9 with Microsoft.ML.OnnxRuntime.Gpu (see docs/gpu.md), check the device id (nvidia-smi), " +
+                "or allow the CPU: FallbackToCpu = true (in the options, or on the MLContext when the options give no GpuDeviceId), or leave GpuDeviceId null.", e);
         }
     }
 
