@@ -5,8 +5,8 @@ namespace DaClip.Cli.Common;
 
 /// <summary>
 /// Runs the body of a verb and turns expected failures into a one-line message on standard error and an exit code:
-/// 2 for input errors (<see cref="CliUsageException"/>, every <see cref="DaClipException"/>, a missing file, an output
-/// path below a file), 1 for file-system failures while writing, 130 when cancelled (Ctrl+C). docs/troubleshooting.md
+/// 2 for input errors (<see cref="CliUsageException"/>, every <see cref="DaClipException"/>, <see cref="DaClipSchemaException"/>
+/// and <see cref="DaClipOptionException"/>, a missing file, an output path below a file), 1 for file-system failures while writing, 130 when cancelled (Ctrl+C). docs/troubleshooting.md
 /// lists the codes. Anything else is a bug and keeps its stack trace.
 /// </summary>
 internal static partial class VerbRunner

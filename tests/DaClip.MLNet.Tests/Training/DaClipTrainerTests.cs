@@ -152,7 +152,7 @@ public sealed class DaClipTrainerTests
     [TestMethod]
     public void Bad_options_and_inputs_are_named()
     {
-        var e = Assert.ThrowsExactly<DaClipException>(() => NewTrainer(Quick() with { Epochs = 0 }));
+        var e = Assert.ThrowsExactly<DaClipOptionException>(() => NewTrainer(Quick() with { Epochs = 0 }));
         StringAssert.Contains(e.Message, "Epochs");
         var e2 = Assert.ThrowsExactly<DaClipException>(() => NewTrainer(Quick() with { Device = "tpu:0" }));
         StringAssert.Contains(e2.Message, "tpu:0");
