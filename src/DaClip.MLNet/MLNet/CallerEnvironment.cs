@@ -37,16 +37,22 @@ internal sealed class CallerEnvironment
     /// <summary>The caller's environment: channels (the log), hosts and their random numbers.</summary>
     public IHostEnvironment Host { get; }
 
-    /// <summary>The environment of <paramref name="mlContext"/>.</summary>
+    /// <summary>
+    /// The environment of <paramref name="mlContext"/>: the one behind its catalogs, which holds its settings and its
+    /// cancellation (<c>MLContext</c> itself forwards to it and does not expose <c>ICancelable</c>).
+    /// </summary>
+    /// <exception cref="DaClipException">This ML.NET version hides the environment differently.</exception>
     public static CallerEnvironment Of(MLContext mlContext)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        return new CallerEnvironment(mlContext, mlContext);
+        return new CallerEnvironment(EnvironmentOf(mlContext.Transforms), mlContext);
     }
 
     /// <summary>The environment behind a catalog object of an <c>MLContext</c>.</summary>
     /// <exception cref="DaClipException">This ML.NET version hides the environment differently.</exception>
-    public static CallerEnvironment OfCatalog(object catalog)
+    public static CallerEnvironment OfCatalog(object catalog) => new(EnvironmentOf(catalog), null);
+
+    private static IHostEnvironment EnvironmentOf(object catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var getter = Members.Value.CatalogEnvironment;
@@ -59,7 +65,7 @@ internal sealed class CallerEnvironment
         {
             throw Unsupported($"reading the environment of {catalog.GetType().Name} failed ({e.InnerException?.Message})");
         }
-        return new CallerEnvironment(host ?? throw Unsupported($"{catalog.GetType().Name} has no environment"), null);
+        return host ?? throw Unsupported($"{catalog.GetType().Name} has no environment");
     }
 
     /// <summary>The context's seed (<c>new MLContext(seed: n)</c>), or null for an unseeded context.</summary>

@@ -39,8 +39,7 @@ internal static class DaClipChainBuilder
                 DaClipImageKind.EncodedBytes => ml.Transforms.CustomMapping(new EncodedBytesPixelsMapping().GetMapping(), DaClipChainLayout.EncodedBytesPixelsContract),
                 _ => ml.Transforms.CustomMapping(new ImagePixelsMapping().GetMapping(), DaClipChainLayout.ImagePixelsContract),
             },
-            ml.Transforms.ApplyOnnxModel([DaClipModelTensors.Score, DaClipModelTensors.PredictedLabel, DaClipModelTensors.AnomalyMap],
-                [DaClipModelTensors.Pixels], modelPath, shapes, gpuDeviceId, fallbackToCpu, recursionLimit: 100),
+            ApplyOnnxModel(ml, modelPath, shapes, gpuDeviceId, fallbackToCpu),
             ml.Transforms.CustomMapping(new OutputsMapping().GetMapping(), DaClipChainLayout.OutputsContract),
             ml.Transforms.CopyColumns(spec.ScoreColumnName, DaClipChainLayout.ScoreColumn),
             ml.Transforms.CopyColumns(spec.PredictedLabelColumnName, DaClipChainLayout.PredictedLabelColumn),
@@ -54,7 +53,7 @@ internal static class DaClipChainBuilder
             var schema = InputSchema(spec);
             foreach (var stage in stages)
             {
-                var transformer = FitStage(stage, schema, gpuDeviceId, fallbackToCpu);
+                var transformer = stage.Fit(new EmptyDataView(schema));
                 fitted.Add(transformer);
                 schema = transformer.GetOutputSchema(schema);
             }
@@ -68,17 +67,18 @@ internal static class DaClipChainBuilder
     }
 
     /// <summary>
-    /// Fits one stage; an ONNX Runtime session that cannot start on the requested GPU (no fallback) becomes an
-    /// <see cref="ExecutionProviderUnavailableException"/> naming the fix, as <see cref="DaClipOnnxScorer"/> reports it.
+    /// ML.NET's ONNX stage (it opens its session at once); a session that cannot start on the requested GPU (no
+    /// fallback) becomes an <see cref="ExecutionProviderUnavailableException"/> naming the fix, as
+    /// <see cref="DaClipOnnxScorer"/> reports it.
     /// </summary>
-    private static ITransformer FitStage(IEstimator<ITransformer> stage, DataViewSchema schema, int? gpuDeviceId, bool fallbackToCpu)
+    private static OnnxScoringEstimator ApplyOnnxModel(MLContext ml, string modelPath, Dictionary<string, int[]> shapes, int? gpuDeviceId, bool fallbackToCpu)
     {
         try
         {
-            return stage.Fit(new EmptyDataView(schema));
+            return ml.Transforms.ApplyOnnxModel([DaClipModelTensors.Score, DaClipModelTensors.PredictedLabel, DaClipModelTensors.AnomalyMap],
+                [DaClipModelTensors.Pixels], modelPath, shapes, gpuDeviceId, fallbackToCpu, recursionLimit: 100);
         }
-        catch (Exception e) when (stage is OnnxScoringEstimator && gpuDeviceId is int gpu && !fallbackToCpu
-            && e is not (DaClipException or OperationCanceledException or OutOfMemoryException))
+        catch (Exception e) when (gpuDeviceId is int gpu && !fallbackToCpu && e is not (DaClipException or OperationCanceledException or OutOfMemoryException))
         {
             var cause = e;
             while (cause.InnerException is not null) cause = cause.InnerException;

@@ -122,7 +122,7 @@ public class ArgumentExceptionTests
         foreach (var e in new Exception[] { schema, option, new InvalidOperationException("wrapped by ML.NET", schema) })
         {
             var error = new StringWriter();
-            int exit = VerbRunner.RunAsync("train", error, () => throw e).GetAwaiter().GetResult();
+            int exit = VerbRunner.RunAsync("train", error, new Func<int>(() => throw e)).GetAwaiter().GetResult();
             Assert.AreEqual(VerbRunner.UsageError, exit);
             var expected = (e.InnerException ?? e).Message;
             Assert.AreEqual($"daclip train: {expected}{Environment.NewLine}", error.ToString(), "one line, no stack trace");

@@ -3,7 +3,7 @@ using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.MLNet;
 using DaClip.MLNet.Training.Training;
 using Microsoft.ML;
-using Microsoft.ML.Runtime;
+using System.Reflection;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.MLNet;
@@ -36,10 +36,12 @@ public class MLContextSettingsTests
         Seed = seed,
     };
 
-    /// <summary>Calls <c>MLContext.CancelExecution</c> (public only through Microsoft.ML.Experimental, which calls this interface).</summary>
+    /// <summary>
+    /// Calls <c>MLContext.CancelExecution</c>: ML.NET 5 makes it public only through the <c>mlContext.CancelExecution()</c>
+    /// extension of Microsoft.ML.Experimental, which calls this (friend-assembly) method.
+    /// </summary>
     internal static void CancelExecution(MLContext ml) =>
-        typeof(IHostEnvironment).Assembly.GetType("Microsoft.ML.Runtime.ICancelable", throwOnError: true)!
-            .GetMethod("CancelExecution")!.Invoke(ml, null);
+        typeof(MLContext).GetMethod("CancelExecution", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, [])!.Invoke(ml, null);
 
     private static (float[] Scores, float[] Map, string[] Log, int TempFiles, int TempFilesAfterDispose) Train(MLContext ml, DaClipOptions options, string temp)
     {
@@ -89,10 +91,17 @@ public class MLContextSettingsTests
     public void UnseededContext_DrawsTheSeedFromItsRandomSource()
     {
         using var temp = new TempDir("mlnet-context-unseeded");
-        var run = Train(new MLContext(), Options(), temp.Path);
-        var line = run.Log.Single(l => l.StartsWith("DA-CLIP training on", StringComparison.Ordinal));
-        StringAssert.Contains(line, "(from the MLContext)");
-        Assert.IsTrue(run.Scores.All(float.IsFinite));
+        int SeedOf(string[] log)
+        {
+            var line = log.Single(l => l.Contains("DA-CLIP training on", StringComparison.Ordinal));
+            var match = System.Text.RegularExpressions.Regex.Match(line, @"seed (\d+) \(from the MLContext\)");
+            Assert.IsTrue(match.Success, line);
+            return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var first = Train(new MLContext(), Options(), temp.Path);
+        var second = Train(new MLContext(), Options(), temp.Path);
+        Assert.AreNotEqual(SeedOf(first.Log), SeedOf(second.Log), "two unseeded contexts draw different seeds, as ML.NET's trainers do");
+        Assert.IsTrue(first.Scores.All(float.IsFinite));
     }
 
     [TestMethod]
