@@ -303,7 +303,7 @@ public sealed class DaClipTrainer
         }
         catch (ArgumentException e)
         {
-            throw new DaClipException($"DaClipTrainingOptions.Device = '{device}' is not a device name: use 'cpu', 'cuda' or 'cuda:N'.", e);
+            throw new DaClipOptionException(nameof(DaClipTrainingOptions.Device), $\"DaClipTrainingOptions.Device = '{device}' is not a device name: use 'cpu', 'cuda' or 'cuda:N'.", e);
         }
     }
 }
