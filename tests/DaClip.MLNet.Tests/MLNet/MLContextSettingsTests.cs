@@ -43,13 +43,14 @@ public class MLContextSettingsTests
     internal static void CancelExecution(MLContext ml) =>
         typeof(MLContext).GetMethod("CancelExecution", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, [])!.Invoke(ml, null);
 
-    private static (float[] Scores, float[] Map, string[] Log, int TempFiles, int TempFilesAfterDispose) Train(MLContext ml, DaClipOptions options, string temp)
+    private static (float[] Scores, float[] Map, string[] Log, int TempFiles, int TempFilesAfterDispose) Train(MLContext ml, DaClipOptions options, string temp,
+        bool constructor = false)
     {
         var log = new List<string>();
         ml.Log += (_, e) => { if (e.Source == "DaClip") lock (log) log.Add(e.Message); };
         ml.TempFilePath = temp;
         var data = _f.Rows(ml);
-        var model = ml.AnomalyDetection.Trainers.DaClip(options).Fit(data);
+        var model = (constructor ? new DaClipEstimator(ml, options) : ml.AnomalyDetection.Trainers.DaClip(options)).Fit(data);
         int files;
         float[] scores, map;
         using (model)
@@ -70,17 +71,19 @@ public class MLContextSettingsTests
         var again = Train(new MLContext(seed: 1), Options(), temp.Path);
         var other = Train(new MLContext(seed: 2), Options(), temp.Path);
         var explicitSeed = Train(new MLContext(seed: 2), Options(seed: 1), temp.Path);
+        var byConstructor = Train(new MLContext(seed: 1), Options(), temp.Path, constructor: true);
 
         CollectionAssert.AreEqual(first.Scores, again.Scores, "two fits in MLContext(seed: 1) give the same model");
         CollectionAssert.AreEqual(first.Map, again.Map);
         Assert.IsTrue(first.Scores.Zip(other.Scores).Any(p => p.First != p.Second), "seed 2 trains another model: " + string.Join(", ", other.Scores));
         CollectionAssert.AreEqual(first.Scores, explicitSeed.Scores, "DaClipOptions.Seed = 1 wins over the context's seed 2");
         CollectionAssert.AreEqual(first.Map, explicitSeed.Map);
+        CollectionAssert.AreEqual(first.Scores, byConstructor.Scores, "new DaClipEstimator(mlContext, options) takes the context's seed too");
         Assert.IsTrue(first.Log.Any(l => l.Contains("seed 1 (from the MLContext)", StringComparison.Ordinal)), string.Join("\n", first.Log));
         Assert.IsTrue(explicitSeed.Log.Any(l => l.Contains("seed 1,", StringComparison.Ordinal)), string.Join("\n", explicitSeed.Log));
 
         // The fitted transformer's model copy lives under MLContext.TempFilePath while it lives, and is deleted with it.
-        foreach (var run in new[] { first, again, other, explicitSeed })
+        foreach (var run in new[] { first, again, other, explicitSeed, byConstructor })
         {
             Assert.AreEqual(1, run.TempFiles);
             Assert.AreEqual(0, run.TempFilesAfterDispose);
