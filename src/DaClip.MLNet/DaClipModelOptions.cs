@@ -111,7 +111,7 @@ public sealed record DaClipModelOptions
         if (Taps is { Length: > 0 } t)
         {
             foreach (var l in t)
-                if (l < 1 || l > depth) throw new DaClipException($"DaClipModelOptions.Taps contains layer {l}, outside 1..{depth} for this backbone. Use layers of the vision tower (1-based).");
+                if (l < 1 || l > depth) throw new DaClipOptionException(nameof(Taps), $"DaClipModelOptions.Taps contains layer {l}, outside 1..{depth} for this backbone. Use layers of the vision tower (1-based).");
             return t.Distinct().Order().ToArray();
         }
         return Enumerable.Range(1, 4).Select(k => Math.Max(1, (int)Math.Floor(k * depth / 4.0 + 0.5))).Distinct().Order().ToArray();
@@ -122,7 +122,7 @@ public sealed record DaClipModelOptions
     {
         if (VvStartLayer is int v)
         {
-            if (v < 1 || v > depth) throw new DaClipException($"DaClipModelOptions.VvStartLayer = {v} is outside 1..{depth} for this backbone.");
+            if (v < 1 || v > depth) throw new DaClipOptionException(nameof(VvStartLayer), $"DaClipModelOptions.VvStartLayer = {v} is outside 1..{depth} for this backbone.");
             return v;
         }
         return Math.Max(1, (int)Math.Floor(depth / 4.0 + 0.5));
@@ -132,7 +132,7 @@ public sealed record DaClipModelOptions
     public int ResolveAdapterLayers(int depth)
     {
         int n = AdapterLayers ?? depth;
-        if (n < 0 || n > depth) throw new DaClipException($"DaClipModelOptions.AdapterLayers = {n} is outside 0..{depth} for this text tower.");
+        if (n < 0 || n > depth) throw new DaClipOptionException(nameof(AdapterLayers), $"DaClipModelOptions.AdapterLayers = {n} is outside 0..{depth} for this text tower.");
         return n;
     }
 
@@ -146,12 +146,12 @@ public sealed record DaClipModelOptions
     public IReadOnlyList<string> Prompts() =>
         NormalStates.Concat(AnomalyStates).Select(s => string.Format(System.Globalization.CultureInfo.InvariantCulture, Template, s)).ToList();
 
-    /// <summary>Checks value ranges; throws a <see cref="DaClipException"/> naming the option and the fix.</summary>
+    /// <summary>Checks value ranges; throws a <see cref="DaClipOptionException"/> naming the option and the fix.</summary>
     public void Validate()
     {
         void Require(bool ok, string message)
         {
-            if (!ok) throw new DaClipException("DaClipModelOptions." + message);
+            if (!ok) throw new DaClipOptionException(message[..message.IndexOfAny([' ', '='])], "DaClipModelOptions." + message);
         }
         Require(ImageSize >= 8, $"ImageSize = {ImageSize}: use a size of at least one patch (518 for ViT-L/14@336).");
         Require(Alpha is >= 0 and <= 1, $"Alpha = {Alpha}: must be in [0, 1].");

@@ -13,7 +13,7 @@ internal static class ErrorAnswers
     /// <summary>The status and message of <paramref name="e"/>, or null when it is the server's own failure.</summary>
     public static (int Status, string Message)? Classify(Exception e) => e switch
     {
-        DaClipException input => (StatusCodes.Status400BadRequest, input.Message),
+        DaClipException or DaClipSchemaException or DaClipOptionException => (StatusCodes.Status400BadRequest, e.Message),
         BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge(bad) : bad.Message),
         InvalidDataException malformed => (StatusCodes.Status400BadRequest, $"the multipart body is malformed ({malformed.Message})."),
         QueueFullException full => (StatusCodes.Status503ServiceUnavailable, full.Message),

@@ -130,7 +130,7 @@ internal static class InferenceBenchmark
             if (s.Json) BenchJson.Write(output, result);
             return 0;
         }
-        catch (DaClipException e)
+        catch (Exception e) when (e is DaClipException or DaClipOptionException or DaClipSchemaException)
         {
             error.WriteLine("error: " + e.Message);
             return 2;

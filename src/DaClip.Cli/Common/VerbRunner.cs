@@ -5,8 +5,8 @@ namespace DaClip.Cli.Common;
 
 /// <summary>
 /// Runs the body of a verb and turns expected failures into a one-line message on standard error and an exit code:
-/// 2 for input errors (<see cref="CliUsageException"/>, every <see cref="DaClipException"/>, a missing file, an output
-/// path below a file), 1 for file-system failures while writing, 130 when cancelled (Ctrl+C). docs/troubleshooting.md
+/// 2 for input errors (<see cref="CliUsageException"/>, every <see cref="DaClipException"/>, <see cref="DaClipSchemaException"/>
+/// and <see cref="DaClipOptionException"/>, a missing file, an output path below a file), 1 for file-system failures while writing, 130 when cancelled (Ctrl+C). docs/troubleshooting.md
 /// lists the codes. Anything else is a bug and keeps its stack trace.
 /// </summary>
 internal static partial class VerbRunner
@@ -68,7 +68,7 @@ internal static partial class VerbRunner
         // ML.NET and the thread pool wrap exceptions thrown inside cursors and parallel loops.
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is DaClipException expected) return (UsageError, expected.Message);
+            if (inner is DaClipException or DaClipSchemaException or DaClipOptionException) return (UsageError, inner.Message);
             if (inner is AggregateException { InnerExceptions.Count: > 0 } aggregate && Classify(aggregate.InnerExceptions[0]) is { } found) return found;
         }
         return null;

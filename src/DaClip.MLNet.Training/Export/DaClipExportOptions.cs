@@ -42,18 +42,18 @@ public sealed record DaClipExportOptions
     /// <summary>How images were fitted to S×S in training, recorded for the scorer (default Stretch, as METHOD §1).</summary>
     public ImageFit Fit { get; init; } = ImageFit.Stretch;
 
-    /// <summary>Checks value ranges; throws a <see cref="DaClipException"/> naming the option and the fix.</summary>
+    /// <summary>Checks value ranges; throws a <see cref="DaClipOptionException"/> naming the option and the fix.</summary>
     public void Validate()
     {
         if (Opset < OnnxModelBuilder.MinOpset || Opset > OnnxModelBuilder.MaxOpset)
-            throw new DaClipException($"DaClipExportOptions.Opset = {Opset}: the exporter writes opsets {OnnxModelBuilder.MinOpset} to {OnnxModelBuilder.MaxOpset}.");
+            throw new DaClipOptionException(nameof(Opset), $"DaClipExportOptions.Opset = {Opset}: the exporter writes opsets {OnnxModelBuilder.MinOpset} to {OnnxModelBuilder.MaxOpset}.");
         if (ExternalDataThresholdBytes <= 0)
-            throw new DaClipException($"DaClipExportOptions.ExternalDataThresholdBytes = {ExternalDataThresholdBytes}: must be positive (default 1.9 GiB).");
+            throw new DaClipOptionException(nameof(ExternalDataThresholdBytes), $"DaClipExportOptions.ExternalDataThresholdBytes = {ExternalDataThresholdBytes}: must be positive (default 1.9 GiB).");
         if (Threshold is double t && !double.IsFinite(t))
-            throw new DaClipException($"DaClipExportOptions.Threshold = {t}: must be a finite number, or null for the network's own threshold.");
-        if (!Enum.IsDefined(Precision)) throw new DaClipException($"DaClipExportOptions.Precision = {(int)Precision} is not an OnnxPrecision value.");
-        if (!Enum.IsDefined(Int8Form)) throw new DaClipException($"DaClipExportOptions.Int8Form = {(int)Int8Form} is not an Int8MatMulForm value.");
-        if (!Enum.IsDefined(ScanForm)) throw new DaClipException($"DaClipExportOptions.ScanForm = {(int)ScanForm} is not a DarScanForm value.");
-        if (!Enum.IsDefined(Fit)) throw new DaClipException($"DaClipExportOptions.Fit = {(int)Fit} is not an ImageFit value.");
+            throw new DaClipOptionException(nameof(Threshold), $"DaClipExportOptions.Threshold = {t}: must be a finite number, or null for the network's own threshold.");
+        if (!Enum.IsDefined(Precision)) throw new DaClipOptionException(nameof(Precision), $"DaClipExportOptions.Precision = {(int)Precision} is not an OnnxPrecision value.");
+        if (!Enum.IsDefined(Int8Form)) throw new DaClipOptionException(nameof(Int8Form), $"DaClipExportOptions.Int8Form = {(int)Int8Form} is not an Int8MatMulForm value.");
+        if (!Enum.IsDefined(ScanForm)) throw new DaClipOptionException(nameof(ScanForm), $"DaClipExportOptions.ScanForm = {(int)ScanForm} is not a DarScanForm value.");
+        if (!Enum.IsDefined(Fit)) throw new DaClipOptionException(nameof(Fit), $"DaClipExportOptions.Fit = {(int)Fit} is not an ImageFit value.");
     }
 }

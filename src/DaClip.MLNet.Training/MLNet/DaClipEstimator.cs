@@ -6,7 +6,6 @@ using DaClip.MLNet.Training.Network;
 using DaClip.MLNet.Training.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
 
 namespace DaClip.MLNet.Training.MLNet;
 
@@ -19,19 +18,23 @@ namespace DaClip.MLNet.Training.MLNet;
 /// </summary>
 public sealed class DaClipEstimator : IEstimator<DaClipTransformer>
 {
-    private readonly MLContext _ml;
+    private readonly CallerEnvironment _env;
     private readonly DaClipLog _log;
 
-    /// <summary>Creates the estimator; messages go to <paramref name="mlContext"/>'s <c>Log</c> event.</summary>
+    /// <summary>
+    /// Creates the estimator in <paramref name="mlContext"/>: messages go to its <c>Log</c> event, and its seed (when
+    /// <see cref="DaClipOptions.Seed"/> is null), <c>GpuDeviceId</c> / <c>FallbackToCpu</c> (when
+    /// <see cref="DaClipScoringOptions.GpuDeviceId"/> is null), <c>TempFilePath</c> and <c>CancelExecution</c> apply.
+    /// </summary>
     public DaClipEstimator(MLContext mlContext, DaClipOptions options)
-        : this(mlContext ?? throw new ArgumentNullException(nameof(mlContext)), mlContext, options) { }
+        : this(CallerEnvironment.Of(mlContext), options) { }
 
-    internal DaClipEstimator(MLContext ml, IChannelProvider? logTarget, DaClipOptions options)
+    internal DaClipEstimator(CallerEnvironment env, DaClipOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ValidateTraining();
-        _ml = ml;
-        _log = new DaClipLog(logTarget);
+        _env = env;
+        _log = new DaClipLog(env.Host);
         Options = options;
     }
 
@@ -43,14 +46,19 @@ public sealed class DaClipEstimator : IEstimator<DaClipTransformer>
     /// <exception cref="DaClipException">An option is invalid, the data is empty, or training failed.</exception>
     public DaClipTransformer Fit(IDataView input) => Fit(input, CancellationToken.None);
 
-    /// <summary>Trains on <paramref name="input"/>; <paramref name="cancellation"/> stops between steps (the last checkpoint written stays intact).</summary>
+    /// <summary>
+    /// Trains on <paramref name="input"/>; <paramref name="cancellation"/>, or <c>CancelExecution</c> on the
+    /// <c>MLContext</c>, stops between steps (the last checkpoint written stays intact).
+    /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public DaClipTransformer Fit(IDataView input, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(input);
+        _env.CheckAlive();
         LibTorchNative.EnsureLoaded();
         var o = Options;
         o.ValidateTraining();
+        int seed = _env.TrainingSeed(o.Seed);
         var kind = DaClipColumns.ImageKind(input.Schema, o.ImageColumnName);
         DaClipColumns.CheckNoInternalColumns(input.Schema.Select(c => c.Name));
         CheckClassColumn(input.Schema);
@@ -61,24 +69,27 @@ public sealed class DaClipEstimator : IEstimator<DaClipTransformer>
         using var data = new DataViewTrainingSet(input, kind, o.ImageColumnName, o.LabelColumnName, o.MaskColumnName, preprocessor);
         if (data.Count == 0) throw new DaClipException("The training data has no rows: give auxiliary images with labels (and masks where known).");
         _log.Info($"DA-CLIP training on {data.Count} images ({data.AnomalousCount} anomalous) from column '{o.ImageColumnName}' ({kind}), " +
-            $"S = {model.ImageSize} ({fit}), {o.ExportPrecision} export, backbone {o.Backbone}, {o.Epochs} epoch(s), batch {o.BatchSize}, lr {o.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {o.Seed}, device {o.TrainingDevice}.");
+            $"S = {model.ImageSize} ({fit}), {o.ExportPrecision} export, backbone {o.Backbone}, {o.Epochs} epoch(s), batch {o.BatchSize}, lr {o.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {seed}{(o.Seed is null ? " (from the MLContext)" : "")}, device {o.TrainingDevice}.");
         if (o.ClassColumnName is not null) LogClasses(input);
 
         byte[] onnx;
         using (var backbone = ClipBackbone.Load(o.Backbone, o.VocabPath))
         {
             var prompts = PromptBank.Create(model, backbone.Tokenizer, backbone.Model.Config.ContextLength);
-            var trainer = DaClipTrainer.Create(backbone.Model, prompts, model, o.TrainingOptions(), _log.AsAction());
+            var trainer = DaClipTrainer.Create(backbone.Model, prompts, model, o.TrainingOptions(seed), _log.AsAction());
             using var network = trainer.Network;
-            var progress = o.Progress is null ? null : new Progress(o.Progress, _log);
-            var result = trainer.Train(data, progress, cancellation, o.ResumeFrom);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            var progress = new Progress(o.Progress, _log, _env, stop);
+            var result = trainer.Train(data, progress, stop.Token, o.ResumeFrom);
+            _env.CheckAlive();
             _log.Info(result.EpochLosses.Count == 0
                 ? $"Nothing left to train: the checkpoint already holds {result.EpochsCompleted} epoch(s)."
                 : $"Training done: final mean loss {result.EpochLosses[^1].ToString("F4", CultureInfo.InvariantCulture)} after {result.EpochsCompleted} epoch(s).");
             network.eval();
             onnx = DaClipOnnxExporter.ExportToBytes(network, new DaClipExportOptions { Threshold = o.Threshold, Fit = fit, Precision = o.ExportPrecision });
         }
-        return DaClipTransformer.Create(_ml, _log, onnx, $"DA-CLIP trained on {o.Backbone}", o, kind);
+        _env.CheckAlive();
+        return DaClipTransformer.Create(_env.Context(), _log, onnx, $"DA-CLIP trained on {o.Backbone}", o, kind);
     }
 
     /// <summary>The input columns plus Score, PredictedLabel, ScoreCentered and AnomalyMap; checks the image, label, mask and class columns.</summary>
@@ -125,14 +136,19 @@ public sealed class DaClipEstimator : IEstimator<DaClipTransformer>
         _log.Info("Training images per class: " + string.Join(", ", counts) + " (DA-CLIP trains class-agnostically).");
     }
 
-    /// <summary>Forwards progress to the user and logs one line per epoch and per tenth of the feature pass.</summary>
-    private sealed class Progress(IProgress<DaClipTrainingProgress> user, DaClipLog log) : IProgress<DaClipTrainingProgress>
+    /// <summary>
+    /// Forwards progress to the user, logs one line per epoch and per tenth of the feature pass, and turns the
+    /// MLContext's <c>CancelExecution</c> into a cancellation of the training after the step just reported.
+    /// </summary>
+    private sealed class Progress(IProgress<DaClipTrainingProgress>? user, DaClipLog log, CallerEnvironment env, CancellationTokenSource stop)
+        : IProgress<DaClipTrainingProgress>
     {
         private int _lastFeatureDecile = -1;
 
         public void Report(DaClipTrainingProgress value)
         {
-            user.Report(value);
+            user?.Report(value);
+            if (env.IsCanceled) stop.Cancel();
             if (value.Phase == "features")
             {
                 int decile = value.Step * 10 / Math.Max(1, value.StepsPerEpoch);

@@ -55,8 +55,12 @@ public sealed class DaClipOptions : DaClipScoringOptions
     /// <summary>Adam β₂ (0.999, METHOD §6).</summary>
     public double AdamBeta2 { get; set; } = DaClipDefaults.AdamBeta2;
 
-    /// <summary>Seed of the initialisation and of the shuffles (42): the same data, options and seed give the same model on CPU.</summary>
-    public int Seed { get; set; } = 42;
+    /// <summary>
+    /// Seed of the initialisation and of the shuffles: the same data, options and seed give the same model on CPU. Null
+    /// (default) takes the seed of the <c>MLContext</c> (<c>new MLContext(seed: n)</c> trains as <c>Seed = n</c>); an
+    /// unseeded context draws one from its random source, as ML.NET's trainers do, so runs differ.
+    /// </summary>
+    public int? Seed { get; set; }
 
     /// <summary>Where the frozen vision tower's outputs are cached between epochs (Auto: memory when it fits, else disk).</summary>
     public FeatureCacheMode FeatureCache { get; set; } = FeatureCacheMode.Auto;
@@ -93,15 +97,15 @@ public sealed class DaClipOptions : DaClipScoringOptions
     /// <summary>Receives training progress after every step (features phase, then epochs); null for none.</summary>
     public IProgress<DaClipTrainingProgress>? Progress { get; set; }
 
-    /// <summary>The training hyper-parameters as the trainer takes them.</summary>
-    internal DaClipTrainingOptions TrainingOptions() => new()
+    /// <summary>The training hyper-parameters as the trainer takes them, with the resolved <paramref name="seed"/>.</summary>
+    internal DaClipTrainingOptions TrainingOptions(int seed) => new()
     {
         Epochs = Epochs,
         BatchSize = BatchSize,
         LearningRate = LearningRate,
         Beta1 = AdamBeta1,
         Beta2 = AdamBeta2,
-        Seed = Seed,
+        Seed = seed,
         FeatureCache = FeatureCache,
         FeatureCacheDirectory = FeatureCacheDirectory,
         CheckpointPath = CheckpointPath,
@@ -109,17 +113,17 @@ public sealed class DaClipOptions : DaClipScoringOptions
         Threads = TrainingThreads,
     };
 
-    /// <summary>Checks every option; throws a <see cref="DaClipException"/> naming the option and the fix.</summary>
+    /// <summary>Checks every option; throws a <see cref="DaClipOptionException"/> naming the option and the fix.</summary>
     public void ValidateTraining()
     {
         Validate();
         if (string.IsNullOrWhiteSpace(Backbone))
-            throw new DaClipException("DaClipOptions.Backbone is empty: give the path of a CLIP checkpoint (daclip download fetches one) or \"tiny\" for the random demonstration backbone.");
-        if (string.IsNullOrWhiteSpace(LabelColumnName)) throw new DaClipException("DaClipOptions.LabelColumnName is empty: give the label column.");
+            throw new DaClipOptionException(nameof(Backbone), "DaClipOptions.Backbone is empty: give the path of a CLIP checkpoint (daclip download fetches one) or \"tiny\" for the random demonstration backbone.");
+        if (string.IsNullOrWhiteSpace(LabelColumnName)) throw new DaClipOptionException(nameof(LabelColumnName), "DaClipOptions.LabelColumnName is empty: give the label column.");
         if (!Enum.IsDefined(ExportPrecision))
-            throw new DaClipException($"DaClipOptions.ExportPrecision = {(int)ExportPrecision} is not an OnnxPrecision value: use Float32, Float16 or Int8.");
-        if (Model is null) throw new DaClipException("DaClipOptions.Model is null: use new DaClipModelOptions() for the METHOD defaults.");
+            throw new DaClipOptionException(nameof(ExportPrecision), $"DaClipOptions.ExportPrecision = {(int)ExportPrecision} is not an OnnxPrecision value: use Float32, Float16 or Int8.");
+        if (Model is null) throw new DaClipOptionException(nameof(Model), "DaClipOptions.Model is null: use new DaClipModelOptions() for the METHOD defaults.");
         Model.Validate();
-        TrainingOptions().Validate();
+        TrainingOptions(Seed ?? 0).Validate();
     }
 }

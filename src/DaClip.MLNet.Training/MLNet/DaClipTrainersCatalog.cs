@@ -5,20 +5,19 @@ namespace Microsoft.ML;
 
 /// <summary>The ML.NET catalog entry point of DA-CLIP training: <c>mlContext.AnomalyDetection.Trainers.DaClip(...)</c>.</summary>
 /// <remarks>
-/// ML.NET keeps a catalog's <c>MLContext</c> internal. The estimator created here reaches the context's environment by
-/// reflection for logging only (messages reach <c>mlContext.Log</c>; without it they go to
-/// <see cref="System.Diagnostics.Trace"/>), and builds its transformers with an <c>MLContext</c> of its own, so
-/// settings of your context (<c>TempFilePath</c>, <c>GpuDeviceId</c>, ONNX session options) do not apply to them:
-/// use <see cref="DaClipScoringOptions.GpuDeviceId"/>, or <c>new DaClipEstimator(mlContext, options)</c> to use your context.
+/// The estimator honours the <c>MLContext</c> the catalog belongs to, as ML.NET's own trainers do: its seed (when
+/// <see cref="DaClipOptions.Seed"/> is null), <c>GpuDeviceId</c> / <c>FallbackToCpu</c> (when
+/// <see cref="DaClipScoringOptions.GpuDeviceId"/> is null), <c>TempFilePath</c>, <c>CancelExecution</c> and its
+/// <c>Log</c> (docs/mlnet.md, "MLContext").
 /// </remarks>
 public static class DaClipTrainersCatalog
 {
     /// <summary>Trains DA-CLIP in <c>Fit</c> with the options in <paramref name="options"/>.</summary>
-    /// <exception cref="DaClipException">An option is invalid (named in the message).</exception>
+    /// <exception cref="DaClipOptionException">An option is invalid (named in the message).</exception>
     public static DaClipEstimator DaClip(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog, DaClipOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new DaClipEstimator(new MLContext(), CatalogEnvironment.Of(catalog), options);
+        return new DaClipEstimator(CallerEnvironment.OfCatalog(catalog), options);
     }
 
     /// <summary>Trains DA-CLIP in <c>Fit</c>; the other options keep their METHOD defaults.</summary>

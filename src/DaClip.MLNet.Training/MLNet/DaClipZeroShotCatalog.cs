@@ -12,19 +12,19 @@ namespace Microsoft.ML;
 public static class DaClipZeroShotCatalog
 {
     /// <summary>The training-free detector with <paramref name="options"/>; <c>Fit</c> reads only the input schema.</summary>
-    /// <exception cref="DaClipException">An option is invalid (named in the message).</exception>
+    /// <exception cref="DaClipOptionException">An option is invalid (named in the message).</exception>
     public static DaClipZeroShotEstimator DaClipZeroShot(this AnomalyDetectionCatalog.AnomalyDetectionTrainers catalog, DaClipZeroShotOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new DaClipZeroShotEstimator(new MLContext(), CatalogEnvironment.Of(catalog), options);
+        return new DaClipZeroShotEstimator(CallerEnvironment.OfCatalog(catalog), options);
     }
 
     /// <summary>The training-free detector with <paramref name="options"/>; <c>Fit</c> reads only the input schema.</summary>
-    /// <exception cref="DaClipException">An option is invalid (named in the message).</exception>
+    /// <exception cref="DaClipOptionException">An option is invalid (named in the message).</exception>
     public static DaClipZeroShotEstimator DetectAnomaliesZeroShot(this TransformsCatalog catalog, DaClipZeroShotOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new DaClipZeroShotEstimator(new MLContext(), CatalogEnvironment.Of(catalog), options);
+        return new DaClipZeroShotEstimator(CallerEnvironment.OfCatalog(catalog), options);
     }
 
     /// <summary>The training-free detector; the other options keep their defaults.</summary>

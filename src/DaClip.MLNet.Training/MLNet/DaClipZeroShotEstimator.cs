@@ -3,7 +3,6 @@ using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Export;
 using DaClip.MLNet.Training.ZeroShot;
 using Microsoft.ML;
-using Microsoft.ML.Runtime;
 
 namespace DaClip.MLNet.Training.MLNet;
 
@@ -17,19 +16,23 @@ namespace DaClip.MLNet.Training.MLNet;
 /// </summary>
 public sealed class DaClipZeroShotEstimator : IEstimator<DaClipTransformer>
 {
-    private readonly MLContext _ml;
+    private readonly CallerEnvironment _env;
     private readonly DaClipLog _log;
 
-    /// <summary>Creates the estimator; messages go to <paramref name="mlContext"/>'s <c>Log</c> event.</summary>
+    /// <summary>
+    /// Creates the estimator in <paramref name="mlContext"/>: messages go to its <c>Log</c> event, and its
+    /// <c>GpuDeviceId</c> / <c>FallbackToCpu</c> (when <see cref="DaClipScoringOptions.GpuDeviceId"/> is null),
+    /// <c>TempFilePath</c> and <c>CancelExecution</c> apply.
+    /// </summary>
     public DaClipZeroShotEstimator(MLContext mlContext, DaClipZeroShotOptions options)
-        : this(mlContext ?? throw new ArgumentNullException(nameof(mlContext)), mlContext, options) { }
+        : this(CallerEnvironment.Of(mlContext), options) { }
 
-    internal DaClipZeroShotEstimator(MLContext ml, IChannelProvider? logTarget, DaClipZeroShotOptions options)
+    internal DaClipZeroShotEstimator(CallerEnvironment env, DaClipZeroShotOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ValidateZeroShot();
-        _ml = ml;
-        _log = new DaClipLog(logTarget);
+        _env = env;
+        _log = new DaClipLog(env.Host);
         Options = options;
     }
 
@@ -46,8 +49,10 @@ public sealed class DaClipZeroShotEstimator : IEstimator<DaClipTransformer>
         o.ValidateZeroShot();
         var kind = DaClipColumns.ImageKind(input.Schema, o.ImageColumnName);
         DaClipColumns.CheckNoInternalColumns(input.Schema.Select(c => c.Name));
+        _env.CheckAlive();
         var onnx = ExportToBytes(o);
-        return DaClipTransformer.Create(_ml, _log, onnx, $"training-free CLIP baseline on {o.Backbone}", o, kind);
+        _env.CheckAlive();
+        return DaClipTransformer.Create(_env.Context(), _log, onnx, $"training-free CLIP baseline on {o.Backbone}", o, kind);
     }
 
     /// <summary>The input columns plus Score, PredictedLabel, ScoreCentered and AnomalyMap; checks the image column.</summary>

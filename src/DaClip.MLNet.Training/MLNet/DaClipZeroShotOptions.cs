@@ -30,14 +30,14 @@ public sealed class DaClipZeroShotOptions : DaClipScoringOptions
     /// <summary>Use the checkpoint's temperature <c>1 / exp(logit_scale)</c> as τ (true, default), or <see cref="DaClipModelOptions.Tau"/> (false).</summary>
     public bool UseClipLogitScale { get; set; } = true;
 
-    /// <summary>Checks every option; throws a <see cref="DaClipException"/> naming the option and the fix.</summary>
+    /// <summary>Checks every option; throws a <see cref="DaClipOptionException"/> naming the option and the fix.</summary>
     public void ValidateZeroShot()
     {
         Validate();
         if (string.IsNullOrWhiteSpace(Backbone))
-            throw new DaClipException("DaClipZeroShotOptions.Backbone is empty: give the path of a CLIP checkpoint (daclip download fetches one) or a built-in backbone name such as \"tiny\".");
-        if (Model is null) throw new DaClipException("DaClipZeroShotOptions.Model is null: use new DaClipModelOptions() for the METHOD defaults.");
-        if (Prompts is null) throw new DaClipException("DaClipZeroShotOptions.Prompts is null: use new CompositionalPromptEnsemble() for WinCLIP's ensemble.");
+            throw new DaClipOptionException(nameof(Backbone), "DaClipZeroShotOptions.Backbone is empty: give the path of a CLIP checkpoint (daclip download fetches one) or a built-in backbone name such as \"tiny\".");
+        if (Model is null) throw new DaClipOptionException(nameof(Model), "DaClipZeroShotOptions.Model is null: use new DaClipModelOptions() for the METHOD defaults.");
+        if (Prompts is null) throw new DaClipOptionException(nameof(Prompts), "DaClipZeroShotOptions.Prompts is null: use new CompositionalPromptEnsemble() for WinCLIP's ensemble.");
         Model.Validate();
         Prompts.Validate();
     }

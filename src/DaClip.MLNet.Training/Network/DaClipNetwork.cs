@@ -74,7 +74,7 @@ public sealed class DaClipNetwork : nn.Module
         clip.Freeze();
         var cfg = clip.Config;
         if (options.ImageSize % cfg.VisionPatchSize != 0)
-            throw new DaClipException($"DaClipModelOptions.ImageSize = {options.ImageSize} is not a multiple of the backbone's patch size {cfg.VisionPatchSize}. Use e.g. {options.ImageSize / cfg.VisionPatchSize * cfg.VisionPatchSize}.");
+            throw new DaClipOptionException(nameof(DaClipModelOptions.ImageSize), $"DaClipModelOptions.ImageSize = {options.ImageSize} is not a multiple of the backbone's patch size {cfg.VisionPatchSize}. Use e.g. {options.ImageSize / cfg.VisionPatchSize * cfg.VisionPatchSize}.");
         if (prompts.Slots != options.Slots) throw new ArgumentException("The prompt bank's slot count differs from the options.", nameof(prompts));
         Grid = options.ImageSize / cfg.VisionPatchSize;
         Visual = new VvAttentionPath(clip.Visual, options.ResolveTaps(cfg.VisionLayers), options.ResolveVvStartLayer(cfg.VisionLayers), options.PositionalInterpolation);

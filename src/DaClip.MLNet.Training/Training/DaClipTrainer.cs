@@ -301,9 +301,9 @@ public sealed class DaClipTrainer
                 throw new DaClipException($"DaClipTrainingOptions.Device = '{device}' but CUDA is not available to TorchSharp. Build with -p:DaClipTorchBackend=cuda on a CUDA machine (docs/gpu.md) or use 'cpu'.");
             return d;
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
-            throw new DaClipException($"DaClipTrainingOptions.Device = '{device}' is not a device name: use 'cpu', 'cuda' or 'cuda:N'.", e);
+            throw new DaClipOptionException(nameof(DaClipTrainingOptions.Device), $"DaClipTrainingOptions.Device = '{device}' is not a device name: use 'cpu', 'cuda' or 'cuda:N'.");
         }
     }
 }

@@ -57,14 +57,14 @@ public sealed record DaClipTrainingOptions
     /// </summary>
     public int? Threads { get; init; }
 
-    /// <summary>Checks the values; throws a <see cref="DaClipException"/> naming the option.</summary>
+    /// <summary>Checks the values; throws a <see cref="DaClipOptionException"/> naming the option.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new DaClipException($"DaClipTrainingOptions.Epochs = {Epochs}: train at least one epoch.");
-        if (BatchSize < 1) throw new DaClipException($"DaClipTrainingOptions.BatchSize = {BatchSize}: must be at least 1.");
-        if (LearningRate <= 0) throw new DaClipException($"DaClipTrainingOptions.LearningRate = {LearningRate}: must be positive.");
-        if (Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1) throw new DaClipException("DaClipTrainingOptions.Beta1/Beta2 must be in [0, 1).");
-        if (Threads is < 1) throw new DaClipException($"DaClipTrainingOptions.Threads = {Threads}: use at least 1, or null for libtorch's default.");
+        if (Epochs < 1) throw new DaClipOptionException(nameof(Epochs), $"DaClipTrainingOptions.Epochs = {Epochs}: train at least one epoch.");
+        if (BatchSize < 1) throw new DaClipOptionException(nameof(BatchSize), $"DaClipTrainingOptions.BatchSize = {BatchSize}: must be at least 1.");
+        if (LearningRate <= 0) throw new DaClipOptionException(nameof(LearningRate), $"DaClipTrainingOptions.LearningRate = {LearningRate}: must be positive.");
+        if (Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1) throw new DaClipOptionException(Beta1 is < 0 or >= 1 ? nameof(Beta1) : nameof(Beta2), "DaClipTrainingOptions.Beta1/Beta2 must be in [0, 1).");
+        if (Threads is < 1) throw new DaClipOptionException(nameof(Threads), $"DaClipTrainingOptions.Threads = {Threads}: use at least 1, or null for libtorch's default.");
     }
 
     /// <summary>The default disk-cache folder.</summary>

@@ -56,12 +56,12 @@ public sealed record CompositionalPromptEnsemble
     /// <summary>The anomalous prompts, in the order of <see cref="NormalPrompts"/>.</summary>
     public IReadOnlyList<string> AnomalyPrompts() => Compose(AnomalyStates);
 
-    /// <summary>Checks the lists; throws a <see cref="DaClipException"/> naming the property and the fix.</summary>
+    /// <summary>Checks the lists; throws a <see cref="DaClipOptionException"/> naming the property and the fix.</summary>
     public void Validate()
     {
         void Require(bool ok, string message)
         {
-            if (!ok) throw new DaClipException("CompositionalPromptEnsemble." + message);
+            if (!ok) throw new DaClipOptionException(message[..message.IndexOfAny([' ', '=', ':'])], "CompositionalPromptEnsemble." + message);
         }
         Require(!string.IsNullOrWhiteSpace(ObjectName), "ObjectName is empty: give the product's name, or \"object\" for object-agnostic prompts.");
         Require(NormalStates is { Count: > 0 } && AnomalyStates is { Count: > 0 }, "NormalStates and AnomalyStates must each hold at least one state.");

@@ -29,7 +29,7 @@ public sealed class ZeroShotNetwork : IDisposable
         if (textFeatures.dim() != 2 || textFeatures.shape[0] != 2 || textFeatures.shape[1] != cfg.EmbedDim)
             throw new ArgumentException($"Expected text features [2, {cfg.EmbedDim}], got [{string.Join(", ", textFeatures.shape)}].", nameof(textFeatures));
         if (options.ImageSize % cfg.VisionPatchSize != 0)
-            throw new DaClipException($"DaClipModelOptions.ImageSize = {options.ImageSize} is not a multiple of the backbone's patch size {cfg.VisionPatchSize}. Use e.g. {options.ImageSize / cfg.VisionPatchSize * cfg.VisionPatchSize}.");
+            throw new DaClipOptionException(nameof(DaClipModelOptions.ImageSize), $"DaClipModelOptions.ImageSize = {options.ImageSize} is not a multiple of the backbone's patch size {cfg.VisionPatchSize}. Use e.g. {options.ImageSize / cfg.VisionPatchSize * cfg.VisionPatchSize}.");
         clip.Freeze();
         Clip = clip;
         Options = options;

@@ -37,8 +37,7 @@ internal static class DaClipChainBuilder
                 DaClipImageKind.EncodedBytes => ml.Transforms.CustomMapping(new EncodedBytesPixelsMapping().GetMapping(), DaClipChainLayout.EncodedBytesPixelsContract),
                 _ => ml.Transforms.CustomMapping(new ImagePixelsMapping().GetMapping(), DaClipChainLayout.ImagePixelsContract),
             },
-            ml.Transforms.ApplyOnnxModel([DaClipModelTensors.Score, DaClipModelTensors.PredictedLabel, DaClipModelTensors.AnomalyMap],
-                [DaClipModelTensors.Pixels], modelPath, shapes, gpuDeviceId, fallbackToCpu, recursionLimit: 100),
+            ApplyOnnxModel(ml, modelPath, shapes, gpuDeviceId, fallbackToCpu),
             !sourceMaps ? null : spec.ImageKind switch
             {
                 DaClipImageKind.Path => ml.Transforms.CustomMapping(new PathSourceMapMapping().GetMapping(), DaClipChainLayout.PathSourceMapContract),
@@ -68,6 +67,29 @@ internal static class DaClipChainBuilder
         {
             foreach (var t in fitted) (t as IDisposable)?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// ML.NET's ONNX stage (it opens its session at once); a session that cannot start on the requested GPU (no
+    /// fallback) becomes an <see cref="ExecutionProviderUnavailableException"/> naming the fix, as
+    /// <see cref="DaClipOnnxScorer"/> reports it.
+    /// </summary>
+    private static OnnxScoringEstimator ApplyOnnxModel(MLContext ml, string modelPath, Dictionary<string, int[]> shapes, int? gpuDeviceId, bool fallbackToCpu)
+    {
+        try
+        {
+            return ml.Transforms.ApplyOnnxModel([DaClipModelTensors.Score, DaClipModelTensors.PredictedLabel, DaClipModelTensors.AnomalyMap],
+                [DaClipModelTensors.Pixels], modelPath, shapes, gpuDeviceId, fallbackToCpu, recursionLimit: 100);
+        }
+        catch (Exception e) when (gpuDeviceId is int gpu && !fallbackToCpu && e is not (DaClipException or OperationCanceledException or OutOfMemoryException))
+        {
+            var cause = e;
+            while (cause.InnerException is not null) cause = cause.InnerException;
+            throw new ExecutionProviderUnavailableException(ExecutionProvider.Cuda,
+                $"ONNX Runtime could not start the DA-CLIP model on CUDA device {gpu} ({cause.Message.Split('\n')[0].Trim()}). " +
+                "Install CUDA 13.x and cuDNN 9 with Microsoft.ML.OnnxRuntime.Gpu (see docs/gpu.md), check the device id (nvidia-smi), " +
+                "or allow the CPU: FallbackToCpu = true (in the options, or on the MLContext when the options give no GpuDeviceId), or leave GpuDeviceId null.", e);
         }
     }
 

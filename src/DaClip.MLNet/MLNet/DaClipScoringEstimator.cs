@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Runtime;
 
 namespace DaClip.MLNet;
 
@@ -10,23 +9,27 @@ namespace DaClip.MLNet;
 /// </summary>
 public sealed class DaClipScoringEstimator : IEstimator<DaClipTransformer>
 {
-    private readonly MLContext _ml;
+    private readonly CallerEnvironment _env;
     private readonly DaClipLog _log;
     private readonly byte[] _model;
     private readonly string _source;
     private readonly DaClipScoringOptions _options;
 
-    /// <summary>Creates the estimator for the model bytes <paramref name="onnxModel"/>; <paramref name="source"/> names them in messages.</summary>
+    /// <summary>
+    /// Creates the estimator for the model bytes <paramref name="onnxModel"/> in <paramref name="mlContext"/> (its log,
+    /// <c>GpuDeviceId</c> / <c>FallbackToCpu</c> when the options give no device, and <c>TempFilePath</c> apply);
+    /// <paramref name="source"/> names the model in messages.
+    /// </summary>
     public DaClipScoringEstimator(MLContext mlContext, byte[] onnxModel, DaClipScoringOptions? options = null, string source = "<model bytes>")
-        : this(mlContext ?? throw new ArgumentNullException(nameof(mlContext)), mlContext, onnxModel, options, source) { }
+        : this(CallerEnvironment.Of(mlContext), onnxModel, options, source) { }
 
-    internal DaClipScoringEstimator(MLContext ml, IChannelProvider? logTarget, byte[] onnxModel, DaClipScoringOptions? options, string source)
+    internal DaClipScoringEstimator(CallerEnvironment env, byte[] onnxModel, DaClipScoringOptions? options, string source)
     {
         ArgumentNullException.ThrowIfNull(onnxModel);
         _options = options ?? new DaClipScoringOptions();
         _options.Validate();
-        _ml = ml;
-        _log = new DaClipLog(logTarget);
+        _env = env;
+        _log = new DaClipLog(env.Host);
         _model = onnxModel;
         _source = source;
     }
@@ -39,7 +42,8 @@ public sealed class DaClipScoringEstimator : IEstimator<DaClipTransformer>
         ArgumentNullException.ThrowIfNull(input);
         var kind = DaClipColumns.ImageKind(input.Schema, _options.ImageColumnName);
         DaClipColumns.CheckNoInternalColumns(input.Schema.Select(c => c.Name));
-        return DaClipTransformer.Create(_ml, _log, _model, _source, _options, kind);
+        _env.CheckAlive();
+        return DaClipTransformer.Create(_env.Context(), _log, _model, _source, _options, kind);
     }
 
     /// <summary>The input columns plus the four DA-CLIP output columns.</summary>

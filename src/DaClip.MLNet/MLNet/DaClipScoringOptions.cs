@@ -37,12 +37,17 @@ public class DaClipScoringOptions
     public string AnomalyMapColumnName { get; set; } = DaClipDefaults.AnomalyMapColumnName;
 
     /// <summary>
-    /// CUDA device for ONNX Runtime; null (default) runs on CPU, as ML.NET's <c>ApplyOnnxModel</c> does. A model
-    /// loaded with <c>mlContext.Model.Load</c> takes the device from that <c>MLContext</c>'s <c>GpuDeviceId</c> instead.
+    /// CUDA device for ONNX Runtime; null (default) takes the <c>MLContext</c>'s <c>GpuDeviceId</c> and
+    /// <c>FallbackToCpu</c>, as ML.NET's <c>ApplyOnnxModel</c> does (CPU when the context sets no device). A model
+    /// loaded with <c>mlContext.Model.Load</c> takes the device from that <c>MLContext</c>.
     /// </summary>
     public int? GpuDeviceId { get; set; }
 
-    /// <summary>With <see cref="GpuDeviceId"/> set: run on CPU when CUDA cannot start (true), or fail (false, default, as ML.NET).</summary>
+    /// <summary>
+    /// With <see cref="GpuDeviceId"/> set: run on CPU when CUDA cannot start (true), or fail with
+    /// <see cref="Scoring.ExecutionProviderUnavailableException"/> (false, default, as ML.NET). Not read when
+    /// <see cref="GpuDeviceId"/> is null (the context's <c>FallbackToCpu</c> applies then).
+    /// </summary>
     public bool FallbackToCpu { get; set; }
 
     /// <summary>How images are brought to S x S; null (default) uses the fit the model was trained with (its metadata).</summary>
@@ -59,7 +64,7 @@ public class DaClipScoringOptions
     /// <summary>Overrides the model's threshold (rewritten into the ONNX graph through its contract); null (default) keeps the model's.</summary>
     public float? Threshold { get; set; }
 
-    /// <summary>Checks the names; throws a <see cref="DaClipException"/> naming the option.</summary>
+    /// <summary>Checks the names; throws a <see cref="DaClipOptionException"/> naming the option.</summary>
     public void Validate()
     {
         var names = new (string Option, string? Value)[]
@@ -69,16 +74,16 @@ public class DaClipScoringOptions
             (nameof(AnomalyMapColumnName), AnomalyMapColumnName),
         };
         foreach (var (option, value) in names)
-            if (string.IsNullOrWhiteSpace(value)) throw new DaClipException($"{GetType().Name}.{option} is empty: give a column name.");
+            if (string.IsNullOrWhiteSpace(value)) throw new DaClipOptionException(option, $"{GetType().Name}.{option} is empty: give a column name.");
         var outputs = names.Skip(1).Select(n => n.Value!).ToList();
         if (outputs.Distinct(StringComparer.Ordinal).Count() != outputs.Count)
-            throw new DaClipException($"{GetType().Name}: the output column names ({string.Join(", ", outputs)}) must differ from each other.");
+            throw new DaClipOptionException(nameof(ScoreColumnName), $"{GetType().Name}: the output column names ({string.Join(", ", outputs)}) must differ from each other.");
         foreach (var (option, value) in names)
             if (DaClipChainLayout.InternalColumns.Contains(value!, StringComparer.Ordinal))
-                throw new DaClipException($"{GetType().Name}.{option} = '{value}' is a name DA-CLIP uses internally; choose another.");
-        if (GpuDeviceId is < 0) throw new DaClipException($"{GetType().Name}.GpuDeviceId = {GpuDeviceId}: use 0 or more, or null for CPU.");
-        if (Fit is { } fit && !Enum.IsDefined(fit)) throw new DaClipException($"{GetType().Name}.Fit = {fit} is not an ImageFit.");
-        if (!Enum.IsDefined(MapSize)) throw new DaClipException($"{GetType().Name}.MapSize = {MapSize} is not an AnomalyMapSize (Model or Source).");
-        if (Threshold is { } t && !float.IsFinite(t)) throw new DaClipException($"{GetType().Name}.Threshold = {t}: must be finite.");
+                throw new DaClipOptionException(option, $"{GetType().Name}.{option} = '{value}' is a name DA-CLIP uses internally; choose another.");
+        if (GpuDeviceId is < 0) throw new DaClipOptionException(nameof(GpuDeviceId), $"{GetType().Name}.GpuDeviceId = {GpuDeviceId}: use 0 or more, or null for CPU.");
+        if (Fit is { } fit && !Enum.IsDefined(fit)) throw new DaClipOptionException(nameof(Fit), $"{GetType().Name}.Fit = {fit} is not an ImageFit.");
+        if (Threshold is { } t && !float.IsFinite(t)) throw new DaClipOptionException(nameof(Threshold), $"{GetType().Name}.Threshold = {t}: must be finite.");
+        if (!Enum.IsDefined(MapSize)) throw new DaClipOptionException(nameof(MapSize), $"{GetType().Name}.MapSize = {MapSize} is not an AnomalyMapSize (Model or Source).");
     }
 }

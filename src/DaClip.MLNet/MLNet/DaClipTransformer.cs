@@ -187,7 +187,7 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     /// </summary>
     private static bool IsDamagedModel(Exception e) => e switch
     {
-        DaClipException or OperationCanceledException or OutOfMemoryException or UnauthorizedAccessException => false,
+        DaClipException or DaClipSchemaException or DaClipOptionException or OperationCanceledException or OutOfMemoryException or UnauthorizedAccessException => false,
         EndOfStreamException => true,
         IOException => false,
         _ => true,
@@ -346,9 +346,17 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
     }
 
     /// <summary>Wraps ONNX bytes of an exported DA-CLIP model for the given image column kind.</summary>
+    /// <remarks>
+    /// The ONNX Runtime device is <see cref="DaClipScoringOptions.GpuDeviceId"/> with its
+    /// <see cref="DaClipScoringOptions.FallbackToCpu"/>, or, when the options give no device, <paramref name="ml"/>'s
+    /// <c>GpuDeviceId</c> and <c>FallbackToCpu</c> (ML.NET's rule for <c>ApplyOnnxModel</c>).
+    /// </remarks>
     internal static DaClipTransformer Create(MLContext ml, DaClipLog log, byte[] onnx, string source, DaClipScoringOptions options, DaClipImageKind kind)
     {
         options.Validate();
+        var (gpuDeviceId, fallbackToCpu) = options.GpuDeviceId is null && ml.GpuDeviceId is int contextGpu
+            ? (contextGpu, ml.FallbackToCpu)
+            : (options.GpuDeviceId, options.FallbackToCpu);
         var model = DaClipOnnxModel.Parse(onnx, source);
         // Overrides of the options go into the model's contract, which stays the one home of the threshold and the fit.
         if (options.Threshold is float t) model.SetThreshold(t);
@@ -366,8 +374,8 @@ public sealed class DaClipTransformer : ITransformer, ICanSaveModel, IDisposable
         model.SetMetadata(DaClipChainLayout.SpecMetadataKey, spec.ToJson());
         var c = model.Contract;
         log.Info($"DA-CLIP model {source}: {c.Precision ?? "precision not recorded"}, input {c.ImageSize} x {c.ImageSize} ({c.Fit}), threshold {c.Threshold.ToString("R", CultureInfo.InvariantCulture)}, " +
-            $"images from column '{spec.ImageColumnName}' ({spec.ImageKind}), ONNX Runtime on {(options.GpuDeviceId is int g ? $"GPU {g}" + (options.FallbackToCpu ? " (CPU fallback)" : "") : "CPU")}.");
-        return Build(ml, log, model, spec, options.GpuDeviceId, options.FallbackToCpu);
+            $"images from column '{spec.ImageColumnName}' ({spec.ImageKind}), ONNX Runtime on {(gpuDeviceId is int g ? $"GPU {g}" + (fallbackToCpu ? " (CPU fallback)" : "") : "CPU")}.");
+        return Build(ml, log, model, spec, gpuDeviceId, fallbackToCpu);
     }
 
     private static DaClipTransformer Build(MLContext ml, DaClipLog log, DaClipOnnxModel model, DaClipChainSpec spec, int? gpuDeviceId, bool fallbackToCpu)

@@ -174,7 +174,7 @@ public sealed class DaClipExportStructureTests
         using var tmp = new TempDir("export-atomic");
         var path = tmp.File("model.onnx");
         File.WriteAllText(path, "previous model");
-        Assert.ThrowsExactly<DaClipException>(() => DaClipOnnxExporter.Export(_net, path, new DaClipExportOptions { Opset = 16 }));
+        Assert.ThrowsExactly<DaClipOptionException>(() => DaClipOnnxExporter.Export(_net, path, new DaClipExportOptions { Opset = 16 }));
         Assert.AreEqual("previous model", File.ReadAllText(path));
         Assert.AreEqual(1, Directory.GetFiles(tmp.Path).Length, "no temporary file left behind");
 
@@ -207,8 +207,9 @@ public sealed class DaClipExportStructureTests
         };
         foreach (var (options, name) in cases)
         {
-            var e = Assert.ThrowsExactly<DaClipException>(() => DaClipOnnxExporter.Build(_net, options));
+            var e = Assert.ThrowsExactly<DaClipOptionException>(() => DaClipOnnxExporter.Build(_net, options));
             StringAssert.Contains(e.Message, "DaClipExportOptions." + name);
+            Assert.AreEqual(name, e.ParamName);
         }
         Assert.IsTrue(double.Parse(DaClipOnnxExporter.Build(_net, new() { Threshold = 0.25 }).Metadata[DaClipModelMetadata.Threshold], CultureInfo.InvariantCulture) == 0.25);
     }

@@ -158,8 +158,8 @@ public class DaClipEstimatorTests
         var badMask = Options();
         badMask.MaskColumnName = "Label";
         Assert.ThrowsExactly<DaClipSchemaException>(() => ml.AnomalyDetection.Trainers.DaClip(badMask).GetOutputSchema(DaClipTransformerTests.SchemaShapeOf(ml, data)));
-        Assert.ThrowsExactly<DaClipException>(() => ml.AnomalyDetection.Trainers.DaClip(new DaClipOptions()));
-        Assert.ThrowsExactly<DaClipException>(() => ml.AnomalyDetection.Trainers.DaClip(new DaClipOptions { Backbone = "tiny", Epochs = 0 }));
+        Assert.ThrowsExactly<DaClipOptionException>(() => ml.AnomalyDetection.Trainers.DaClip(new DaClipOptions()));
+        Assert.ThrowsExactly<DaClipOptionException>(() => ml.AnomalyDetection.Trainers.DaClip(new DaClipOptions { Backbone = "tiny", Epochs = 0 }));
     }
 
     private static void AssertChildProcessScores(string zip, DaClipSaveLoadTests.Scored expected)

@@ -180,7 +180,7 @@ public class DaClipTransformerTests
 
         var clash = ml.Transforms.CopyColumns("score", "Label").Fit(data).Transform(data);
         Assert.ThrowsExactly<DaClipSchemaException>(() => ml.Transforms.ApplyDaClipModel(_f.ModelPath).Fit(clash));
-        Assert.ThrowsExactly<DaClipException>(() => ml.Transforms.ApplyDaClipModel(_f.ModelPath, new DaClipScoringOptions { ScoreColumnName = "AnomalyMap" }));
+        Assert.ThrowsExactly<DaClipOptionException>(() => ml.Transforms.ApplyDaClipModel(_f.ModelPath, new DaClipScoringOptions { ScoreColumnName = "AnomalyMap" }));
     }
 
     [TestMethod]

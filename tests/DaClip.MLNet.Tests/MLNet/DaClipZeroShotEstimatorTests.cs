@@ -71,7 +71,7 @@ public sealed class DaClipZeroShotEstimatorTests
         options.ImageColumnName = "Photo";
         var ex = Assert.ThrowsExactly<DaClipSchemaException>(() => ml.AnomalyDetection.Trainers.DaClipZeroShot(options).Fit(wrong));
         StringAssert.Contains(ex.Message, "Photo");
-        var noBackbone = Assert.ThrowsExactly<DaClipException>(() => ml.Transforms.DetectAnomaliesZeroShot(new DaClipZeroShotOptions()));
+        var noBackbone = Assert.ThrowsExactly<DaClipOptionException>(() => ml.Transforms.DetectAnomaliesZeroShot(new DaClipZeroShotOptions()));
         StringAssert.Contains(noBackbone.Message, "DaClipZeroShotOptions.Backbone");
     }
 }

@@ -152,10 +152,11 @@ public sealed class DaClipTrainerTests
     [TestMethod]
     public void Bad_options_and_inputs_are_named()
     {
-        var e = Assert.ThrowsExactly<DaClipException>(() => NewTrainer(Quick() with { Epochs = 0 }));
+        var e = Assert.ThrowsExactly<DaClipOptionException>(() => NewTrainer(Quick() with { Epochs = 0 }));
         StringAssert.Contains(e.Message, "Epochs");
-        var e2 = Assert.ThrowsExactly<DaClipException>(() => NewTrainer(Quick() with { Device = "tpu:0" }));
+        var e2 = Assert.ThrowsExactly<DaClipOptionException>(() => NewTrainer(Quick() with { Device = "tpu:0" }));
         StringAssert.Contains(e2.Message, "tpu:0");
+        Assert.AreEqual("Device", e2.ParamName);
         var trainer = NewTrainer(Quick(epochs: 1));
         var wrong = new InMemoryTrainingSet([new TrainingExample(new float[3 * 16 * 16], null, false)]);
         var e3 = Assert.ThrowsExactly<DaClipException>(() => trainer.Train(wrong));

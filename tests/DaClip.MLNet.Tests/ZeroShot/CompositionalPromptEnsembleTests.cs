@@ -31,9 +31,9 @@ public sealed class CompositionalPromptEnsembleTests
     [TestMethod]
     public void Invalid_lists_name_the_property()
     {
-        var ex = Assert.ThrowsExactly<DaClipException>(() => new CompositionalPromptEnsemble { Templates = ["a photo"] }.Validate());
+        var ex = Assert.ThrowsExactly<DaClipOptionException>(() => new CompositionalPromptEnsemble { Templates = ["a photo"] }.Validate());
         StringAssert.Contains(ex.Message, "CompositionalPromptEnsemble.Templates");
-        ex = Assert.ThrowsExactly<DaClipException>(() => new CompositionalPromptEnsemble { AnomalyStates = [] }.Validate());
+        ex = Assert.ThrowsExactly<DaClipOptionException>(() => new CompositionalPromptEnsemble { AnomalyStates = [] }.Validate());
         StringAssert.Contains(ex.Message, "AnomalyStates");
     }
 
