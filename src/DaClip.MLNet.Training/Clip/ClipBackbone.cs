@@ -1,3 +1,5 @@
+using DaClip.MLNet.Training.Clip.Text;
+
 namespace DaClip.MLNet.Training.Clip;
 
 /// <summary>A frozen CLIP backbone with the tokenizer that goes with it.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using DaClip.MLNet.IO;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Training;
 using static TorchSharp.torch;
 

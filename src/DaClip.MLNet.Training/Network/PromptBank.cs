@@ -51,7 +51,7 @@ public sealed class PromptBank
     }
 
     /// <summary>Builds the bank for <paramref name="options"/> with a CLIP tokenizer (BPE, or the tiny backbone's word tokenizer).</summary>
-    public static PromptBank Create(DaClipModelOptions options, Clip.IClipTokenizer tokenizer, int contextLength = 77) =>
+    public static PromptBank Create(DaClipModelOptions options, Clip.Text.IClipTokenizer tokenizer, int contextLength = 77) =>
         Create(options, tokenizer.EncodeBpe, tokenizer.SotId, tokenizer.EotId, contextLength);
 
     /// <summary>Number of prompts.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Synthetic;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 

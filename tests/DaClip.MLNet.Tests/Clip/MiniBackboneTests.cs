@@ -1,4 +1,5 @@
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Pretraining;
 using DaClip.MLNet.Training.Synthetic;
 using DaClip.MLNet.Training.Training;

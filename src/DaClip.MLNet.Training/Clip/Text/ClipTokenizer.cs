@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// OpenAI CLIP's tokenizer (<c>clip.tokenize</c> / <c>SimpleTokenizer</c>), giving the same ids for every text.

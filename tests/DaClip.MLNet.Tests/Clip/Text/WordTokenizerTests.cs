@@ -1,8 +1,9 @@
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Synthetic;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace DaClip.MLNet.Tests.Clip;
+namespace DaClip.MLNet.Tests.Clip.Text;
 
 [TestClass]
 public class WordTokenizerTests

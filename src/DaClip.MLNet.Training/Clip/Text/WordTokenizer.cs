@@ -1,6 +1,6 @@
 using DaClip.MLNet.Training.Synthetic;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// A word-level tokenizer whose vocabulary is built from a caption corpus plus DA-CLIP's prompt words and stored with

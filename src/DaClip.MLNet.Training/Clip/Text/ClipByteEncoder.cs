@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// CLIP's <c>bytes_to_unicode</c>: every byte value gets a printable, non-space character, so that BPE can work on

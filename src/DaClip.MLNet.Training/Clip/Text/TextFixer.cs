@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// An equivalent of <c>ftfy.fix_text</c> with ftfy 6's default options, the first step of CLIP's text cleaning.

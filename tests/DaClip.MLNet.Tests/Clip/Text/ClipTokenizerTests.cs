@@ -2,9 +2,10 @@ using System.IO.Compression;
 using System.Text;
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace DaClip.MLNet.Tests.Clip;
+namespace DaClip.MLNet.Tests.Clip.Text;
 
 [TestClass]
 public class ClipTokenizerTests

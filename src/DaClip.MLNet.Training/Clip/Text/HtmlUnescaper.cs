@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// The two HTML un-escaping rules of CLIP's text cleaning, both over the HTML5 named character references of

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// The Python 3 string operations that CLIP's text cleaning relies on, where .NET behaves differently:

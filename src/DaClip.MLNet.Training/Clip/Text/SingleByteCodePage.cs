@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// A single-byte character set that UTF-8 text is commonly mis-decoded with, as a 256-entry table. "Sloppy" pages

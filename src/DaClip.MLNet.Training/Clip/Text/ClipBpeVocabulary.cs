@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// CLIP's BPE vocabulary and merge list, read either from OpenAI's <c>bpe_simple_vocab_16e6.txt.gz</c> (which holds

@@ -1,7 +1,8 @@
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace DaClip.MLNet.Tests.Clip;
+namespace DaClip.MLNet.Tests.Clip.Text;
 
 /// <summary>
 /// The cleaning steps against their Python references: expected strings are what CPython 3.11's <c>html.unescape</c>,

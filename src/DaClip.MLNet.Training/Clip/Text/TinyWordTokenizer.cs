@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// A fixed, built-in word-level tokenizer for the embedded random "tiny" backbone that runs when no real CLIP

@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// The HTML5 named character references (WHATWG HTML standard, "Named character references": 2231 names, 106 of them

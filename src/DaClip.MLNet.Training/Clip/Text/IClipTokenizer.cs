@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// Turns prompts into the token ids of a CLIP text tower: start-of-text id, content ids, end-of-text id, zero

@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// The text normalisation that OpenAI's CLIP tokenizer applies before byte-pair encoding

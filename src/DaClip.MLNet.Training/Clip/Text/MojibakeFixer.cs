@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// Repairs mojibake: UTF-8 text that was decoded with a single-byte code page (<c>cafÃ©</c> for <c>café</c>,

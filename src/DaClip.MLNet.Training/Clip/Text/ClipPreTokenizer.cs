@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>
 /// CLIP's word splitting: every match, left to right, of

@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Clip;
+namespace DaClip.MLNet.Training.Clip.Text;
 
 /// <summary>Frames content ids the way <c>clip.tokenize</c> does: SOT, ids, EOT, zero padding, truncation.</summary>
 internal static class TokenSequence

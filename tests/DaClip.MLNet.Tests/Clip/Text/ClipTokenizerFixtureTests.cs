@@ -3,9 +3,10 @@ using System.Text;
 using System.Text.Json;
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace DaClip.MLNet.Tests.Clip;
+namespace DaClip.MLNet.Tests.Clip.Text;
 
 /// <summary>
 /// Exactness against the official <c>clip.tokenize(text, truncate=True)</c>: every line of every

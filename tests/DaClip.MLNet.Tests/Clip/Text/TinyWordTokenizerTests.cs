@@ -1,7 +1,8 @@
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace DaClip.MLNet.Tests.Clip;
+namespace DaClip.MLNet.Tests.Clip.Text;
 
 [TestClass]
 public class TinyWordTokenizerTests
