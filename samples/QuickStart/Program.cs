@@ -18,7 +18,7 @@ using DaClip.MLNet;
 using DaClip.MLNet.Data;
 using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Reporting;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.MLNet.Training.Synthetic;
 using DaClip.Samples.QuickStart;
 using Microsoft.ML;

@@ -13,7 +13,7 @@ using DaClip.MLNet.Data;
 using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Reporting;
 using DaClip.MLNet.Scoring;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.Samples.ZeroShotTransfer;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;

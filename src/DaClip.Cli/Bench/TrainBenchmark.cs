@@ -6,7 +6,7 @@ using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Network;
 using DaClip.MLNet.Training.Synthetic;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using TorchSharp;
 
 namespace DaClip.Cli.Bench;

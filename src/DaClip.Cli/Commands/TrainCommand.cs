@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DaClip.Cli.Common;
 using DaClip.MLNet.Data;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 
 namespace DaClip.Cli.Commands;
 

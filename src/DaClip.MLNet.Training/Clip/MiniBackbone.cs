@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using DaClip.MLNet.IO;
 using DaClip.MLNet.Training.Clip.Text;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using static TorchSharp.torch;
 
 namespace DaClip.MLNet.Training.Clip;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Corpus;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -7,7 +7,7 @@ using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Synthetic;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 

@@ -1,6 +1,6 @@
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Network;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using TorchSharp;
 
 namespace DaClip.MLNet.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 

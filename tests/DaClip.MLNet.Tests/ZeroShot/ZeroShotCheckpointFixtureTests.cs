@@ -5,7 +5,7 @@ using DaClip.MLNet.Tests.Export;
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Clip.Text;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.MLNet.Training.ZeroShot;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;

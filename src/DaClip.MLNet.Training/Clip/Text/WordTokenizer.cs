@@ -1,4 +1,5 @@
 using DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Corpus;
 
 namespace DaClip.MLNet.Training.Clip.Text;
 

@@ -1,4 +1,7 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Defects;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>
 /// The captioned synthetic image corpus for contrastive (CLIP-style) pretraining: image <c>i</c> of a partition shows

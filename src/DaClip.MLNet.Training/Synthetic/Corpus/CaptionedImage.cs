@@ -1,4 +1,7 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Defects;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>One image of the captioned pretraining corpus with the ground truth its caption was composed from.</summary>
 /// <param name="Kind">The object or texture kind.</param>

@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>The defect kinds of the captioned pretraining corpus: the seven kinds of the defect generator and a cut.</summary>
 public enum CorpusDefectKind

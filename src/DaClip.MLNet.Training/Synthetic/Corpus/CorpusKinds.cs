@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>
 /// The 24 kinds of the captioned pretraining corpus: the eight categories of the defect generator (so that, as with

@@ -1,6 +1,7 @@
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Corpus;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.Clip.Text;
