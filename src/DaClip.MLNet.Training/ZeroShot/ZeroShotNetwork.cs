@@ -84,7 +84,7 @@ public sealed class ZeroShotNetwork : IDisposable
     public Tensor TextFeatures { get; }
 
     /// <summary>Inference on [0, 1] RGB pixels [N, 3, S, S]: score, pixel map, image probability, patch map.</summary>
-    public DaClipPrediction Predict(Tensor rawPixels)
+    public NetworkPrediction Predict(Tensor rawPixels)
     {
         ArgumentNullException.ThrowIfNull(rawPixels);
         if (rawPixels.dim() != 4 || rawPixels.shape[2] != Options.ImageSize || rawPixels.shape[3] != Options.ImageSize)
@@ -100,7 +100,7 @@ public sealed class ZeroShotNetwork : IDisposable
         var (_, probability) = Head.Global(visual.Global, text);
         var score = Head.Score(probability, AnomalyMapHead.TopKMean(fused, Options.TopK));
         var map = Head.Smooth(Head.Upsample(fused));
-        return new DaClipPrediction(score.MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope(),
+        return new NetworkPrediction(score.MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope(),
             probability.MoveToOuterDisposeScope(), fused.MoveToOuterDisposeScope());
     }
 

@@ -376,7 +376,7 @@ public sealed class ModelVerbsTests
         }
     }
 
-    private static (string Key, double Value)[] Values(AnomalyDetectionMetrics m) =>
+    private static (string Key, double Value)[] Values(SegmentationMetrics m) =>
     [
         ("imageAuroc", m.ImageAuroc), ("imageAp", m.ImageAveragePrecision), ("imageF1Max", m.ImageF1Max),
         ("pixelAuroc", m.PixelAuroc), ("pixelAp", m.PixelAveragePrecision), ("pixelF1Max", m.PixelF1Max),

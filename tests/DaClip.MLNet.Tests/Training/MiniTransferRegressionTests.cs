@@ -77,6 +77,6 @@ public sealed class MiniTransferRegressionTests
     }
 
     /// <summary>Mean zero-shot metrics over the held-out categories (the evaluation of <c>daclip bench</c>).</summary>
-    internal static AnomalyDetectionMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images) =>
+    internal static SegmentationMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images) =>
         HeldOutEvaluation.Evaluate(network.Predict, network.Options.ImageSize, images).Mean;
 }

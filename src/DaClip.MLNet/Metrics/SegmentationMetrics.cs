@@ -6,7 +6,7 @@ namespace DaClip.MLNet.Metrics;
 /// images, pixel metrics without anomalous (or normal) pixels, PRO without regions, and the PRO conventions' own
 /// degenerate cases (see <see cref="ProAnomalyClip"/> and <see cref="ProAnomalib"/>).
 /// </summary>
-public sealed record AnomalyDetectionMetrics
+public sealed record SegmentationMetrics
 {
     /// <summary>Image AUROC of the image scores (ties count one half).</summary>
     public required double ImageAuroc { get; init; }
@@ -45,11 +45,11 @@ public sealed record AnomalyDetectionMetrics
     };
 
     /// <summary>Arithmetic mean of each metric over <paramref name="metrics"/> (the literature's per-class protocol); a NaN in any class makes that mean NaN.</summary>
-    public static AnomalyDetectionMetrics Mean(IReadOnlyCollection<AnomalyDetectionMetrics> metrics)
+    public static SegmentationMetrics Mean(IReadOnlyCollection<SegmentationMetrics> metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        double M(Func<AnomalyDetectionMetrics, double> f) => metrics.Count == 0 ? double.NaN : metrics.Sum(f) / metrics.Count;
-        return new AnomalyDetectionMetrics
+        double M(Func<SegmentationMetrics, double> f) => metrics.Count == 0 ? double.NaN : metrics.Sum(f) / metrics.Count;
+        return new SegmentationMetrics
         {
             ImageAuroc = M(m => m.ImageAuroc),
             ImageAveragePrecision = M(m => m.ImageAveragePrecision),

@@ -6,7 +6,7 @@ namespace DaClip.MLNet.Metrics;
 /// <see cref="ScoreLevelTable"/>. A sample is predicted positive when its score is &gt;= the threshold; tied scores form
 /// one threshold. Each metric is NaN when the table has no positive or (AUROC) no negative sample.
 /// </summary>
-public static class RankingMetrics
+public static class BinaryRankingMetrics
 {
     /// <summary>
     /// Area under the ROC curve: the probability that a random positive scores above a random negative, ties counting
