@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Training;
 
 /// <summary>A content hash of a CLIP backbone's weights (names, shapes and float32 values), computed once per model.</summary>
-public static class BackboneFingerprint
+internal static class BackboneFingerprint
 {
     private static readonly ConditionalWeakTable<ClipModel, string> Cache = [];
 

@@ -12,7 +12,7 @@ namespace DaClip.MLNet.Training;
 /// <param name="EpochsCompleted">Epochs finished when it was written.</param>
 /// <param name="Backbone">Architecture name of the backbone.</param>
 /// <param name="BackboneFingerprint">Content hash of the backbone weights (<see cref="BackboneFingerprint"/>).</param>
-public sealed record DaClipCheckpointInfo(
+internal sealed record DaClipCheckpointInfo(
     DaClipModelOptions ModelOptions, DaClipTrainingOptions TrainingOptions, int EpochsCompleted, string Backbone, string BackboneFingerprint);
 
 /// <summary>
@@ -20,7 +20,7 @@ public sealed record DaClipCheckpointInfo(
 /// the optimizer state (a U8 tensor <c>optimizer.state</c> in TorchSharp's own format) and, in the metadata, the
 /// model and training options as JSON, the completed epochs and the backbone identity. Written atomically.
 /// </summary>
-public static class DaClipCheckpoint
+internal static class DaClipCheckpoint
 {
     /// <summary>Metadata value of <c>daclip.format</c>.</summary>
     public const string Format = "daclip-checkpoint/1";

@@ -13,7 +13,7 @@ namespace DaClip.MLNet.Training;
 /// <param name="FeatureSeconds">Wall time spent in the frozen vision tower.</param>
 /// <param name="CacheMode">The cache mode actually used.</param>
 /// <param name="EpochsCompleted">Epochs finished in total (including resumed ones).</param>
-public sealed record DaClipTrainingResult(
+internal sealed record DaClipTrainingResult(
     IReadOnlyList<double> EpochLosses, IReadOnlyList<double> EpochSeconds, double FeatureSeconds, FeatureCacheMode CacheMode, int EpochsCompleted);
 
 /// <summary>
@@ -23,7 +23,7 @@ public sealed record DaClipTrainingResult(
 /// cached features are encoded in index order, so a resumed run ends with the same weights as an uninterrupted one.
 /// Writes a checkpoint after every epoch (atomically), reports progress and honours cancellation between steps.
 /// </summary>
-public sealed class DaClipTrainer
+internal sealed class DaClipTrainer
 {
     private readonly Action<string> _log;
     private readonly Device _device;

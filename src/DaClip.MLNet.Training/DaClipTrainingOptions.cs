@@ -14,7 +14,7 @@ public enum FeatureCacheMode
 }
 
 /// <summary>Training hyper-parameters (METHOD §6 defaults: Adam lr 1e-3, betas (0.5, 0.999), 15 epochs, batch 8).</summary>
-public sealed record DaClipTrainingOptions
+internal sealed record DaClipTrainingOptions
 {
     /// <summary>Passes over the auxiliary data (15).</summary>
     public int Epochs { get; init; } = 15;

@@ -10,7 +10,7 @@ namespace DaClip.MLNet.Training;
 /// feature), so epochs after the first skip the backbone. Keys come from <see cref="Key"/>: the backbone fingerprint,
 /// the feature-defining options and the image's pixel content, so a changed image or model never reuses stale features.
 /// </summary>
-public interface IFeatureCache : IDisposable
+internal interface IFeatureCache : IDisposable
 {
     /// <summary>The cached features of <paramref name="key"/>, if present.</summary>
     bool TryGet(string key, out float[] patches, out float[] global);
@@ -31,7 +31,7 @@ public interface IFeatureCache : IDisposable
 }
 
 /// <summary>float32 features in memory.</summary>
-public sealed class MemoryFeatureCache : IFeatureCache
+internal sealed class MemoryFeatureCache : IFeatureCache
 {
     private readonly ConcurrentDictionary<string, (float[] Patches, float[] Global)> _items = new(StringComparer.Ordinal);
 
@@ -61,7 +61,7 @@ public sealed class MemoryFeatureCache : IFeatureCache
 /// float16 features on disk, one safetensors file per image (<c>&lt;dir&gt;/&lt;key[0..2]&gt;/&lt;key&gt;.safetensors</c>),
 /// written atomically and memory-mapped when read. Survives across runs; keys make stale reuse impossible.
 /// </summary>
-public sealed class DiskFeatureCache(string directory) : IFeatureCache
+internal sealed class DiskFeatureCache(string directory) : IFeatureCache
 {
     /// <summary>The cache folder.</summary>
     public string Directory { get; } = directory;

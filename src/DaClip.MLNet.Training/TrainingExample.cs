@@ -4,10 +4,10 @@ namespace DaClip.MLNet.Training;
 /// <param name="Pixels">[3·S·S] RGB in [0, 1], channel-major (the shared preprocessing's output).</param>
 /// <param name="Mask">[S·S] 0/1 ground truth, or null when unknown (then only the image loss applies).</param>
 /// <param name="Label">True for an anomalous image.</param>
-public sealed record TrainingExample(float[] Pixels, byte[]? Mask, bool Label);
+internal sealed record TrainingExample(float[] Pixels, byte[]? Mask, bool Label);
 
 /// <summary>The auxiliary training data: random access so epochs can be shuffled and resumed deterministically.</summary>
-public interface ITrainingSet
+internal interface ITrainingSet
 {
     /// <summary>Number of images.</summary>
     int Count { get; }
@@ -17,7 +17,7 @@ public interface ITrainingSet
 }
 
 /// <summary>An in-memory <see cref="ITrainingSet"/>.</summary>
-public sealed class InMemoryTrainingSet(IReadOnlyList<TrainingExample> examples) : ITrainingSet
+internal sealed class InMemoryTrainingSet(IReadOnlyList<TrainingExample> examples) : ITrainingSet
 {
     /// <inheritdoc />
     public int Count => examples.Count;

@@ -6,7 +6,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// <param name="Model">The model (CPU, eval mode).</param>
 /// <param name="Tokenizer">CLIP's BPE tokenizer, or the word tokenizer of <c>tiny</c> or <c>mini</c>.</param>
 /// <param name="Source">The checkpoint path, <c>tiny</c> or <c>mini</c>.</param>
-public sealed record ClipBackbone(ClipModel Model, IClipTokenizer Tokenizer, string Source) : IDisposable
+internal sealed record ClipBackbone(ClipModel Model, IClipTokenizer Tokenizer, string Source) : IDisposable
 {
     /// <summary>The name that selects the embedded random backbone.</summary>
     public const string TinyName = "tiny";

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Training.Network;
 
 /// <summary>Everything the network computes for a batch (batch-first).</summary>
-public sealed record DaClipOutputs
+internal sealed record DaClipOutputs
 {
     /// <summary>[B, P, D] mean of the tapped patch features (the DAR's image prior).</summary>
     public required Tensor Vbar { get; init; }
@@ -42,7 +42,7 @@ public sealed record DaClipOutputs
 /// here learn (<c>text.*</c>, <c>dar.*</c>: METHOD §9 names); the backbone is held, frozen, outside the state dict.
 /// <see cref="Predict"/> is the plain reference the ONNX export is checked against.
 /// </summary>
-public sealed class DaClipNetwork : nn.Module
+internal sealed class DaClipNetwork : nn.Module
 {
     private readonly DecoupledTextBranches _text;
     private readonly DarBlock? _dar;

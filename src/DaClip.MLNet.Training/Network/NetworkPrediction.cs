@@ -8,7 +8,7 @@ namespace DaClip.MLNet.Training.Network;
 /// <param name="AnomalyMap">[N, S, S] smoothed pixel map.</param>
 /// <param name="GlobalProbability">[N] image-level anomaly probability.</param>
 /// <param name="PatchMap">[N, g, g] fused patch map M.</param>
-public sealed record NetworkPrediction(Tensor Score, Tensor AnomalyMap, Tensor GlobalProbability, Tensor PatchMap) : IDisposable
+internal sealed record NetworkPrediction(Tensor Score, Tensor AnomalyMap, Tensor GlobalProbability, Tensor PatchMap) : IDisposable
 {
     /// <inheritdoc />
     public void Dispose()

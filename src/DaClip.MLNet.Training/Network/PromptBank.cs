@@ -8,7 +8,7 @@ namespace DaClip.MLNet.Training.Network;
 /// the K slot positions carry learnable embeddings instead of token rows and w are the BPE ids of
 /// <c>a photo of a {state}.</c>. The EOT position is 1 + K + n (never found by argmax).
 /// </summary>
-public sealed class PromptBank
+internal sealed class PromptBank
 {
     /// <summary>Marks slot positions in <see cref="Layout"/>.</summary>
     public const long SlotMarker = -1;

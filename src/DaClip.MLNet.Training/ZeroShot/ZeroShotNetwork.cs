@@ -14,7 +14,7 @@ namespace DaClip.MLNet.Training.ZeroShot;
 /// and global text, so α has no effect), upsampled and smoothed with σ; score <c>β p + (1-β) mean(top-k)</c>.
 /// τ is CLIP's own temperature <c>1 / exp(logit_scale)</c> unless the options say otherwise. Nothing learns.
 /// </summary>
-public sealed class ZeroShotNetwork : IDisposable
+internal sealed class ZeroShotNetwork : IDisposable
 {
     /// <summary>Creates the detector from text features [2, D] (rows normal, anomalous; L2-normalised) over a frozen backbone.</summary>
     /// <param name="clip">The backbone (kept, not disposed here).</param>

@@ -20,7 +20,7 @@ public sealed record DaClipOutputsFlat(float[] Score, bool[] Label, float[] Anom
 }
 
 /// <summary>Runs exported models on ONNX Runtime and the TorchSharp reference on the same pixels.</summary>
-public static class DaClipExportHarness
+internal static class DaClipExportHarness
 {
     /// <summary>Seeded pixels in [0, 1], [n, 3, s, s].</summary>
     public static float[] Pixels(int n, int size, int seed)

@@ -13,7 +13,7 @@ namespace DaClip.MLNet.Training.Clip.Text;
 /// </list>
 /// No part of this comes from Microsoft.ML.Tokenizers, which has no CLIP normaliser.
 /// </summary>
-public static class ClipTextCleaner
+internal static class ClipTextCleaner
 {
     /// <summary>The full CLIP cleaning of <paramref name="text"/>: what the BPE step receives.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>

@@ -24,7 +24,7 @@ namespace DaClip.MLNet.Training.Clip.Text;
 /// <para>Instances are immutable after construction and may be used from several threads at once (the only mutable
 /// state, Microsoft.ML.Tokenizers' word cache, is locked).</para>
 /// </remarks>
-public sealed class ClipTokenizer : IClipTokenizer
+internal sealed class ClipTokenizer : IClipTokenizer
 {
     /// <summary>CLIP's context length: 77 positions (start, up to 75 content ids, end).</summary>
     public const int DefaultContextLength = 77;

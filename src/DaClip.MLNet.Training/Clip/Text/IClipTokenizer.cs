@@ -7,7 +7,7 @@ namespace DaClip.MLNet.Training.Clip.Text;
 /// </summary>
 /// <remarks>Implementations: <see cref="ClipTokenizer"/> (OpenAI's BPE, for real checkpoints) and
 /// <see cref="TinyWordTokenizer"/> (a small fixed word list for the built-in random "tiny" backbone).</remarks>
-public interface IClipTokenizer
+internal interface IClipTokenizer
 {
     /// <summary>The start-of-text id that opens every sequence (49406 for CLIP).</summary>
     int SotId { get; }

@@ -15,7 +15,7 @@ namespace DaClip.MLNet.Training.Clip.Text;
 /// <para>The list covers the DA-CLIP prompt template "a photo of a {state}." with its normal and anomaly states
 /// (the full stop is a token), plus a few common inspection words. The ids never change between versions.</para>
 /// </remarks>
-public sealed class TinyWordTokenizer : IClipTokenizer
+internal sealed class TinyWordTokenizer : IClipTokenizer
 {
     /// <summary>The vocabulary in id order: padding, unknown, then the words.</summary>
     public static IReadOnlyList<string> Words { get; } =

@@ -10,7 +10,7 @@ namespace DaClip.MLNet.Training.Clip.Text;
 /// Ids: 0 padding, 1 unknown word, then the words in sorted order, then start- and end-of-text (the largest id).
 /// CLIP's BPE tokenizer (<see cref="ClipTokenizer"/>) keeps serving real checkpoints.
 /// </summary>
-public sealed class WordTokenizer : IClipTokenizer
+internal sealed class WordTokenizer : IClipTokenizer
 {
     private readonly Dictionary<string, int> _ids;
 
