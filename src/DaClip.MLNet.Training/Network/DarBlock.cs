@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Training.Network;
 
 /// <summary>Which selective-scan form the DAR block uses (both give the same values and gradients to float32 rounding).</summary>
-public enum ScanMode
+internal enum ScanMode
 {
     /// <summary>One row at a time: the reference, and the faster form on CPU (small operations stay single-threaded).</summary>
     Sequential,

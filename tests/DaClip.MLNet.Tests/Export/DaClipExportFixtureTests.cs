@@ -15,7 +15,7 @@ namespace DaClip.MLNet.Tests.Export;
 /// implementation) within abs 1e-4, for the DA-CLIP options and the <c>joint_</c> / <c>nodar_</c> variants.
 /// </summary>
 [TestClass]
-public sealed class DaClipExportFixtureTests
+internal sealed class DaClipExportFixtureTests
 {
     private const double Abs = 1e-4;
 
