@@ -15,7 +15,7 @@ namespace DaClip.MLNet.Reporting;
 /// (Microsoft.ML.ImageAnalytics 5.0, used for <c>MLImage</c> input) is built against SkiaSharp 2.88 and fails with
 /// SkiaSharp 3 at run time.
 /// </remarks>
-internal static class CurveChart
+public static class CurveChart
 {
     /// <summary>Default chart width in pixels.</summary>
     public const int DefaultWidth = 600;
