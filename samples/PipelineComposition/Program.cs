@@ -15,7 +15,7 @@ using System.Globalization;
 using DaClip.MLNet;
 using DaClip.MLNet.Data;
 using DaClip.MLNet.Imaging;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.MLNet.Training.Synthetic;
 using DaClip.Samples.PipelineComposition;
 using Microsoft.ML;

@@ -18,7 +18,7 @@ using DaClip.MLNet;
 using DaClip.MLNet.Data;
 using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Reporting;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.MLNet.Training.Synthetic;
 using DaClip.Samples.QuickStart;
 using Microsoft.ML;
@@ -249,10 +249,10 @@ if (settings.IsTinyBackbone)
 }
 return 0;
 
-static string Summary(DaClip.MLNet.Metrics.AnomalyDetectionMetrics m) => string.Create(CultureInfo.InvariantCulture,
+static string Summary(SegmentationMetrics m) => string.Create(CultureInfo.InvariantCulture,
     $"image AUROC {100 * m.ImageAuroc:F1} %, pixel AUROC {100 * m.PixelAuroc:F1} %, PRO {100 * m.PixelAuproExact:F1} %");
 
-static string Versus(DaClip.MLNet.Metrics.AnomalyDetectionMetrics b, DaClip.MLNet.Metrics.AnomalyDetectionMetrics d) => string.Create(CultureInfo.InvariantCulture,
+static string Versus(SegmentationMetrics b, SegmentationMetrics d) => string.Create(CultureInfo.InvariantCulture,
     $"image AUROC {100 * b.ImageAuroc:F1} → {100 * d.ImageAuroc:F1}, pixel AUROC {100 * b.PixelAuroc:F1} → {100 * d.PixelAuroc:F1}, PRO {100 * b.PixelAuproExact:F1} → {100 * d.PixelAuproExact:F1}");
 
 // Per held-out class and the mean: the training-free baseline and the trained DA-CLIP next to each other.
@@ -263,7 +263,7 @@ static void PrintComparison(SegmentationEvaluationResult baseline, SegmentationE
     foreach (var c in trained.PerClass) Row(c.ClassName, baseline.PerClass.Single(b => b.ClassName == c.ClassName).Metrics, c.Metrics);
     Row("mean", baseline.Mean, trained.Mean);
 
-    static void Row(string name, DaClip.MLNet.Metrics.AnomalyDetectionMetrics b, DaClip.MLNet.Metrics.AnomalyDetectionMetrics d) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    static void Row(string name, SegmentationMetrics b, SegmentationMetrics d) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"   | {name,-8} | {100 * b.ImageAuroc,14:F1} / {100 * d.ImageAuroc,-13:F1} | {100 * b.PixelAuroc,14:F1} / {100 * d.PixelAuroc,-13:F1} | {100 * b.PixelAuproExact,10:F1} / {100 * d.PixelAuproExact,-9:F1} |"));
 }
 
@@ -277,7 +277,7 @@ static void PrintMetricsTable(SegmentationEvaluationResult result)
     foreach (var c in result.PerClass) Row(c.ClassName, c.ImageCount.ToString(CultureInfo.InvariantCulture), c.Metrics);
     Row("mean", result.PerClass.Sum(c => c.ImageCount).ToString(CultureInfo.InvariantCulture), result.Mean);
 
-    static void Row(string name, string images, DaClip.MLNet.Metrics.AnomalyDetectionMetrics m) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    static void Row(string name, string images, SegmentationMetrics m) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"   | {name,-8} | {images,6} | {100 * m.ImageAuroc,11:F1} | {100 * m.ImageAveragePrecision,8:F1} | {100 * m.ImageF1Max,12:F1} | " +
         $"{100 * m.PixelAuroc,11:F1} | {100 * m.PixelAveragePrecision,8:F1} | {100 * m.PixelF1Max,12:F1} | {100 * m.PixelAuproExact,4:F1} |"));
 }

@@ -13,7 +13,7 @@ using DaClip.MLNet.Data;
 using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Reporting;
 using DaClip.MLNet.Scoring;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.Samples.ZeroShotTransfer;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
@@ -163,7 +163,7 @@ static void Run(ZeroShotSettings settings)
     Console.WriteLine($"Report: {Path.Combine(reportFolder, "index.html")}");
     Console.WriteLine($"Done in {clock.Elapsed:hh\\:mm\\:ss}.");
 
-    static void Row(string name, int images, AnomalyDetectionMetrics m) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    static void Row(string name, int images, SegmentationMetrics m) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {images} | {100 * m.ImageAuroc:F1} | {100 * m.ImageAveragePrecision:F1} | {100 * m.PixelAuroc:F1} | " +
         $"{100 * m.PixelAveragePrecision:F1} | {100 * m.PixelAuproExact:F1} | {100 * m.PixelAuproAnomalyClip:F1} |"));
 }

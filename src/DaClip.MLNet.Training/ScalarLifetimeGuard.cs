@@ -16,7 +16,7 @@ namespace DaClip.MLNet.Training;
 /// longer in use. When the region cannot be entered (another thread holds one) or its budget is exhausted, the code
 /// runs unprotected, as it would without the guard.
 /// </remarks>
-public readonly struct ScalarLifetimeGuard : IDisposable
+internal readonly struct ScalarLifetimeGuard : IDisposable
 {
     /// <summary>Managed allocation allowed inside one region (a training step allocates a few MB of wrappers).</summary>
     public const long BudgetBytes = 64L << 20;

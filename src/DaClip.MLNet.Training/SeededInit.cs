@@ -8,7 +8,7 @@ namespace DaClip.MLNet.Training;
 /// Parameter initialisation from an explicit <see cref="Generator"/>, so that a seed fixes the weights even when other
 /// threads use TorchSharp's global random generator. The rules are PyTorch's defaults where METHOD.md says so.
 /// </summary>
-public static class SeededInit
+internal static class SeededInit
 {
     /// <summary>A CPU generator for <paramref name="seed"/>.</summary>
     public static Generator Generator(long seed) => new((ulong)seed, torch.CPU);

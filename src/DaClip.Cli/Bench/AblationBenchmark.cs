@@ -8,7 +8,7 @@ using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Network;
 using DaClip.MLNet.Training.Synthetic;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using DaClip.MLNet.Training.ZeroShot;
 
 namespace DaClip.Cli.Bench;
@@ -73,7 +73,7 @@ internal static class AblationBenchmark
             throw new CliUsageException($"--size {size} is not a multiple of the backbone's patch size {cfg.VisionPatchSize}.");
         var split = SyntheticDefectSplit.Default;
         var clock = Stopwatch.StartNew();
-        var results = rowsToRun.ToDictionary(v => v.Key, _ => new List<AnomalyDetectionMetrics>());
+        var results = rowsToRun.ToDictionary(v => v.Key, _ => new List<SegmentationMetrics>());
         var seeds = Enumerable.Range(1, seedCount).ToArray();
         foreach (int seed in seeds)
         {
@@ -131,7 +131,7 @@ internal static class AblationBenchmark
         foreach (var (key, label) in rowsToRun)
         {
             var m = results[key];
-            string Cell(Func<AnomalyDetectionMetrics, double> f) =>
+            string Cell(Func<SegmentationMetrics, double> f) =>
                 string.Create(CultureInfo.InvariantCulture, $"{Mean(m.Select(f)):F3} ± {SampleStd(m.Select(f)):F3}");
             output.WriteLine($"| {label} | {Cell(x => x.ImageAuroc)} | {Cell(x => x.ImageAveragePrecision)} | {Cell(x => x.PixelAuroc)} | {Cell(x => x.PixelAveragePrecision)} | {Cell(x => x.PixelAuproExact)} |");
         }
@@ -140,7 +140,7 @@ internal static class AblationBenchmark
         return 0;
     }
 
-    private static AnomalyDetectionMetrics RunVariant(string key, ClipBackbone backbone, int size, int epochs, int seed, int? threads,
+    private static SegmentationMetrics RunVariant(string key, ClipBackbone backbone, int size, int epochs, int seed, int? threads,
         CompositionalPromptEnsemble ensemble, InMemoryTrainingSet trainSet, IReadOnlyList<SyntheticImage> testImages, CancellationToken cancellation)
     {
         var options = new DaClipModelOptions { ImageSize = size };
@@ -164,7 +164,7 @@ internal static class AblationBenchmark
         return HeldOutEvaluation.Evaluate(network.Predict, size, testImages).Mean;
     }
 
-    private static object Summarise(IReadOnlyList<AnomalyDetectionMetrics> m, Func<IEnumerable<double>, double> f) => new
+    private static object Summarise(IReadOnlyList<SegmentationMetrics> m, Func<IEnumerable<double>, double> f) => new
     {
         imageAuroc = f(m.Select(x => x.ImageAuroc)),
         imageAp = f(m.Select(x => x.ImageAveragePrecision)),

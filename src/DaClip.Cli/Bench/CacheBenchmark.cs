@@ -3,9 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using DaClip.MLNet;
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Network;
 using DaClip.MLNet.Training.Synthetic;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 
 namespace DaClip.Cli.Bench;
 

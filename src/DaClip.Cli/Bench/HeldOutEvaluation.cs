@@ -10,7 +10,7 @@ namespace DaClip.Cli.Bench;
 internal static class HeldOutEvaluation
 {
     /// <summary>The evaluator's result (per class and the mean over classes) of <paramref name="predict"/> on <paramref name="images"/> at S = <paramref name="size"/>.</summary>
-    public static SegmentationEvaluationResult Evaluate(Func<Tensor, DaClipPrediction> predict, int size, IReadOnlyList<SyntheticImage> images)
+    public static SegmentationEvaluationResult Evaluate(Func<Tensor, NetworkPrediction> predict, int size, IReadOnlyList<SyntheticImage> images)
     {
         const int batch = 16;
         var samples = new List<SegmentationSample>(images.Count);

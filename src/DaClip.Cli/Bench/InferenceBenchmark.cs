@@ -5,6 +5,7 @@ using DaClip.MLNet;
 using DaClip.MLNet.Imaging;
 using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Export;
 using DaClip.MLNet.Training.Network;
 using Microsoft.ML.OnnxRuntime;

@@ -47,7 +47,7 @@ internal sealed record Int8Deviation(string Variant, double ImageAurocFloat32, d
                 $"{r.ProFloat32:F4} → {r.ProInt8:F4} ({r.ProChange:+0.0000;-0.0000;0}) | {r.ScoreMaxAbsDiff:E1} | {r.MapMaxAbsDiff:E1} | {r.MapPearsonMin:F5} / {r.MapPearsonMean:F5} | {r.ModelBytesFloat32:N0} / {r.ModelBytesInt8:N0} |"));
     }
 
-    private static (AnomalyDetectionMetrics Metrics, List<InferenceComparison.Outputs> Outputs) Score(byte[] model, IReadOnlyList<SyntheticImage> images)
+    private static (SegmentationMetrics Metrics, List<InferenceComparison.Outputs> Outputs) Score(byte[] model, IReadOnlyList<SyntheticImage> images)
     {
         using var scorer = new DaClipOnnxScorer(model, new DaClipScorerOptions { Provider = ExecutionProvider.Cpu, ConcurrentBatches = 1, Log = _ => { } });
         int s = scorer.ImageSize;

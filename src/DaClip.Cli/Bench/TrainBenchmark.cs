@@ -6,7 +6,7 @@ using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Network;
 using DaClip.MLNet.Training.Synthetic;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using TorchSharp;
 
 namespace DaClip.Cli.Bench;
@@ -91,7 +91,7 @@ internal static class TrainBenchmark
             string losses = result is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{result.EpochLosses[0]:F3} → {result.EpochLosses[^1]:F3}");
             string ceLast = result is null ? "-" : ce.Mean.ToString("F3", CultureInfo.InvariantCulture);
             string inDistribution = "";
-            AnomalyDetectionMetrics? inDist = null;
+            SegmentationMetrics? inDist = null;
             if (auxiliaryToo)
             {
                 var m = inDist = Evaluate(trainer.Network, auxiliaryTest);
@@ -126,7 +126,7 @@ internal static class TrainBenchmark
     }
 
     /// <summary>Zero-shot metrics (mean over held-out categories) of <paramref name="network"/>'s predictions.</summary>
-    internal static AnomalyDetectionMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images) =>
+    internal static SegmentationMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images) =>
         HeldOutEvaluation.Evaluate(network.Predict, network.Options.ImageSize, images).Mean;
 
     /// <summary>Mean image cross-entropy over the steps of the last epoch (ln 2 ≈ 0.693 = no separation).</summary>

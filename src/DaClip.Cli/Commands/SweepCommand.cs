@@ -8,7 +8,7 @@ using DaClip.MLNet.Data;
 using DaClip.MLNet.IO;
 using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Reporting;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 
 namespace DaClip.Cli.Commands;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using DaClip.Cli.Common;
 using DaClip.MLNet;
 using DaClip.MLNet.Data;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 
 namespace DaClip.Cli.Commands;
 

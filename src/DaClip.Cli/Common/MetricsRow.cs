@@ -43,7 +43,7 @@ internal sealed record MetricsRow
         return rows;
     }
 
-    private static MetricsRow Of(string scope, string name, int images, int anomalous, long normalPixels, long anomalousPixels, int regions, AnomalyDetectionMetrics m) => new()
+    private static MetricsRow Of(string scope, string name, int images, int anomalous, long normalPixels, long anomalousPixels, int regions, SegmentationMetrics m) => new()
     {
         Scope = scope,
         Class = name,

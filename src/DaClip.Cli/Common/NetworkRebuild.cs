@@ -3,7 +3,7 @@ using DaClip.MLNet;
 using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Network;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using TorchSharp;
 
 namespace DaClip.Cli.Common;

@@ -1,7 +1,7 @@
 using DaClip.MLNet;
 using DaClip.MLNet.Data;
 using DaClip.MLNet.IO;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 
 namespace DaClip.Cli.Common;
 

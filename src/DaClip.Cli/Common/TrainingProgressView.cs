@@ -1,5 +1,5 @@
 using System.Globalization;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 
 namespace DaClip.Cli.Common;
 

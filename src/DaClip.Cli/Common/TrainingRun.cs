@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using DaClip.MLNet;
 using DaClip.MLNet.Data;
-using DaClip.MLNet.Training.MLNet;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 
 namespace DaClip.Cli.Common;

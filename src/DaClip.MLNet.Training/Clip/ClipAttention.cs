@@ -9,7 +9,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// <c>in_proj_bias</c>, <c>out_proj</c>), batch-first. Besides the usual query-key attention it offers the
 /// value-value form used by DA-CLIP's local visual path.
 /// </summary>
-public sealed class ClipAttention : nn.Module<Tensor, Tensor>
+internal sealed class ClipAttention : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // field names are the checkpoint's keys
     private readonly Parameter in_proj_weight;

@@ -1,10 +1,12 @@
+using DaClip.MLNet.Training.Clip.Text;
+
 namespace DaClip.MLNet.Training.Clip;
 
 /// <summary>A frozen CLIP backbone with the tokenizer that goes with it.</summary>
 /// <param name="Model">The model (CPU, eval mode).</param>
 /// <param name="Tokenizer">CLIP's BPE tokenizer, or the word tokenizer of <c>tiny</c> or <c>mini</c>.</param>
 /// <param name="Source">The checkpoint path, <c>tiny</c> or <c>mini</c>.</param>
-public sealed record ClipBackbone(ClipModel Model, IClipTokenizer Tokenizer, string Source) : IDisposable
+internal sealed record ClipBackbone(ClipModel Model, IClipTokenizer Tokenizer, string Source) : IDisposable
 {
     /// <summary>The name that selects the embedded random backbone.</summary>
     public const string TinyName = "tiny";

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Training.Clip;
 
 /// <summary>Container formats of CLIP checkpoints that <see cref="ClipCheckpoint"/> reads.</summary>
-public enum ClipCheckpointFormat
+internal enum ClipCheckpointFormat
 {
     /// <summary>OpenAI's released TorchScript archives (<c>ViT-L-14-336px.pt</c> etc.), read by libtorch's own loader.</summary>
     TorchScript,
@@ -27,7 +27,7 @@ public enum ClipCheckpointFormat
 /// <param name="ParameterCount">Scalars in those tensors.</param>
 /// <param name="SourceDTypes">Element types found in the file, with their tensor counts.</param>
 /// <param name="SkippedKeys">Entries that are not model weights and were ignored (TorchScript's int64 attributes, HF position ids).</param>
-public sealed record ClipCheckpointInfo(
+internal sealed record ClipCheckpointInfo(
     string Path,
     ClipCheckpointFormat Format,
     bool HuggingFaceNames,
@@ -43,7 +43,7 @@ public sealed record ClipCheckpointInfo(
 /// Hugging Face <c>openai/clip-vit-*</c> key names in either of the last two. The architecture is inferred from tensor
 /// shapes as OpenAI's <c>build_model</c> does. Every failure is a <see cref="ClipCheckpointException"/> naming the file.
 /// </summary>
-public static class ClipCheckpoint
+internal static class ClipCheckpoint
 {
     private static readonly HashSet<string> TorchScriptAttributes = new(StringComparer.Ordinal) { "input_resolution", "context_length", "vocab_size" };
 

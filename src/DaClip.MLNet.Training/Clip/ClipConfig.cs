@@ -1,3 +1,5 @@
+using DaClip.MLNet.Training.Clip.Text;
+
 namespace DaClip.MLNet.Training.Clip;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// <param name="VocabSize">Rows of <c>token_embedding</c>.</param>
 /// <param name="TransformerWidth">Token width of the text tower.</param>
 /// <param name="TransformerLayers">Residual blocks of the text tower.</param>
-public sealed record ClipConfig(
+internal sealed record ClipConfig(
     int EmbedDim,
     int ImageResolution,
     int VisionLayers,

@@ -10,7 +10,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// <c>text_projection</c>, <c>logit_scale</c>), so a state dict loads by name. Batch-first throughout.
 /// Load weights with <see cref="ClipCheckpoint"/>.
 /// </summary>
-public sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage, Tensor LogitsPerText)>
+internal sealed class ClipModel : nn.Module<Tensor, Tensor, (Tensor LogitsPerImage, Tensor LogitsPerText)>
 {
 #pragma warning disable IDE1006 // field names are the checkpoint's keys
     private readonly VisionTransformer visual;

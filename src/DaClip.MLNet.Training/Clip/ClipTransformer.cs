@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Training.Clip;
 
 /// <summary>A stack of <see cref="ResidualAttentionBlock"/>s (<c>resblocks.N</c>), batch-first.</summary>
-public sealed class ClipTransformer : nn.Module<Tensor, Tensor>
+internal sealed class ClipTransformer : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // field names are the checkpoint's keys
     private readonly ModuleList<ResidualAttentionBlock> resblocks;

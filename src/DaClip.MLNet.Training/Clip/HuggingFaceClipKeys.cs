@@ -10,7 +10,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// q/k/v projections are concatenated into <c>in_proj_*</c>, the two projection matrices are transposed,
 /// <c>position_ids</c> buffers are dropped.
 /// </summary>
-public static partial class HuggingFaceClipKeys
+internal static partial class HuggingFaceClipKeys
 {
     /// <summary>True when the keys look like a Hugging Face CLIP state dict.</summary>
     public static bool IsHuggingFace(IEnumerable<string> keys) =>

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using DaClip.MLNet.IO;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training.Clip.Text;
+using DaClip.MLNet.Training;
 using static TorchSharp.torch;
 
 namespace DaClip.MLNet.Training.Clip;
@@ -12,7 +13,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// safetensors in OpenAI's state-dict layout, with its word vocabulary, fingerprint and provenance (the command, the
 /// seed, the corpus settings) in the metadata. It is a stand-in for OpenAI CLIP on synthetic data, not a general model.
 /// </summary>
-public static class MiniBackbone
+internal static class MiniBackbone
 {
     /// <summary>The name that selects it (<c>Backbone = "mini"</c>).</summary>
     public const string Name = "mini";

@@ -7,7 +7,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// Resizes a ViT positional embedding [1 + g², W] to another grid: the class row is kept, the g×g patch rows are
 /// resampled as a [1, W, g, g] image with PyTorch's <c>F.interpolate(align_corners=False)</c>.
 /// </summary>
-public static class PositionalEmbeddingResize
+internal static class PositionalEmbeddingResize
 {
     /// <summary>The embedding for a <paramref name="newGrid"/>×<paramref name="newGrid"/> patch grid.</summary>
     public static Tensor Resize(Tensor embedding, int newGrid, PositionalInterpolation mode)

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Training.Clip;
 
 /// <summary>The GELU approximation OpenAI's CLIP checkpoints were trained with: <c>x * sigmoid(1.702 x)</c>.</summary>
-public sealed class QuickGelu : nn.Module<Tensor, Tensor>
+internal sealed class QuickGelu : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the activation.</summary>
     public QuickGelu() : base(nameof(QuickGelu)) { }

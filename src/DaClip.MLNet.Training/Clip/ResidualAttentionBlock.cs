@@ -8,7 +8,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// One CLIP transformer block: <c>x = x + attn(ln_1(x)); x = x + mlp(ln_2(x))</c> with QuickGELU, batch-first.
 /// Field names equal the checkpoint keys (<c>attn</c>, <c>ln_1</c>, <c>mlp.c_fc</c>, <c>mlp.c_proj</c>, <c>ln_2</c>).
 /// </summary>
-public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
+internal sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // field names are the checkpoint's keys
     private readonly ClipAttention attn;

@@ -10,7 +10,7 @@ namespace DaClip.MLNet.Training.Clip;
 /// Inputs of another size than the checkpoint's use a positional embedding resized once per grid
 /// (bilinear unless a call asks for bicubic).
 /// </summary>
-public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
+internal sealed class VisionTransformer : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // field names are the checkpoint's keys
     private readonly Conv2d conv1;

@@ -3,7 +3,7 @@ using DaClip.MLNet.Imaging;
 namespace DaClip.MLNet.Training.Export;
 
 /// <summary>Options of <see cref="DaClipOnnxExporter"/>; every property has a working default.</summary>
-public sealed record DaClipExportOptions
+internal sealed record DaClipExportOptions
 {
     /// <summary>
     /// Float32 (default, the reference), Float16 (for GPUs; see <see cref="OnnxPrecision.Float16"/>) or Int8 (for CPUs;

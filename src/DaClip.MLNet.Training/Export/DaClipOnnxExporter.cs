@@ -15,7 +15,7 @@ namespace DaClip.MLNet.Training.Export;
 /// its prompt-ensemble text as a constant. The model describes itself by its <see cref="DaClipModelContract"/> (written here, read and checked by the scorer, the transformer, the CLI and the server).
 /// docs/onnx-export.md describes the graph, the precision policy and the measurements.
 /// </summary>
-public static class DaClipOnnxExporter
+internal static class DaClipOnnxExporter
 {
     /// <summary>Builds the graph from the network's current weights (the builder can still be inspected or extended).</summary>
     /// <exception cref="DaClipException">An option is out of range.</exception>

@@ -4,7 +4,7 @@ namespace DaClip.MLNet.Training.Export;
 /// How the exported graph evaluates the DAR block's selective scan (METHOD §4). Both give the same values to float32
 /// rounding; docs/onnx-export.md has the measurements behind the default.
 /// </summary>
-public enum DarScanForm
+internal enum DarScanForm
 {
     /// <summary>
     /// Plain operators, no control flow. Only the text rows of the scan output are used downstream, so the state after

@@ -4,7 +4,7 @@ namespace DaClip.MLNet.Training.Export;
 /// How an <see cref="OnnxPrecision.Int8"/> export writes each quantised matrix product <c>x Wᵀ + b</c> (the weights are
 /// the same int8 values and scales in every form; docs/onnx-export.md compares their speed).
 /// </summary>
-public enum Int8MatMulForm
+internal enum Int8MatMulForm
 {
     /// <summary>
     /// ONNX Runtime's contrib <c>com.microsoft.DynamicQuantizeMatMul</c>: one node that quantises x to uint8 per tensor,

@@ -5,7 +5,7 @@ using AttributeType = Onnx.AttributeProto.Types.AttributeType;
 namespace DaClip.MLNet.Training.Export;
 
 /// <summary>A named node attribute (int, ints, float, floats, string, strings, tensor or graph), created by the static factories.</summary>
-public sealed class OnnxAttribute
+internal sealed class OnnxAttribute
 {
     private OnnxAttribute(AttributeProto proto) => Proto = proto;
 

@@ -4,7 +4,7 @@ namespace DaClip.MLNet.Training.Export;
 /// One dimension of a graph input or output: a fixed size or a symbolic name such as <c>"N"</c> for the batch.
 /// Converts implicitly from <see cref="long"/> and <see cref="string"/>, so a shape can be written <c>["N", 3, 224, 224]</c>.
 /// </summary>
-public readonly record struct OnnxDim
+internal readonly record struct OnnxDim
 {
     private OnnxDim(long? size, string? symbol)
     {

@@ -1,7 +1,7 @@
 namespace DaClip.MLNet.Training.Export;
 
 /// <summary>Element types of ONNX tensors the graph builder writes; the values are the ONNX <c>TensorProto.DataType</c> codes.</summary>
-public enum OnnxElementType
+internal enum OnnxElementType
 {
     /// <summary>IEEE 754 single precision (<c>FLOAT</c>).</summary>
     Float = 1,

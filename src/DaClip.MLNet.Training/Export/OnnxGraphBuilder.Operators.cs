@@ -3,7 +3,7 @@ namespace DaClip.MLNet.Training.Export;
 // Helpers for the operators the DA-CLIP graph needs; each adds one node (plus constant initializers where an
 // operator takes axes, shapes or pads as inputs) and returns its output's name. They emit the form of the operator
 // valid at the builder's opset (for instance ReduceMean's axes are an attribute below opset 18 and an input from 18).
-public sealed partial class OnnxGraphBuilder
+internal sealed partial class OnnxGraphBuilder
 {
     /// <summary>Matrix product with NumPy broadcasting (<c>MatMul</c>).</summary>
     public string MatMul(string a, string b) => Node("MatMul", [a, b]);

@@ -8,7 +8,7 @@ namespace DaClip.MLNet.Training.Export;
 /// ...) each add one node and return the name of its output. Obtain the main graph from
 /// <see cref="OnnxModelBuilder.Graph"/> and loop / scan bodies from <see cref="CreateSubgraph"/>.
 /// </summary>
-public sealed partial class OnnxGraphBuilder
+internal sealed partial class OnnxGraphBuilder
 {
     private readonly GraphProto _graph;
     private readonly OnnxNameScope _scope;

@@ -1,7 +1,7 @@
 namespace DaClip.MLNet.Training.Export;
 
 /// <summary>An ONNX graph under construction is inconsistent (undefined input, duplicate name, missing output, ...).</summary>
-public sealed class OnnxGraphException : DaClipException
+internal sealed class OnnxGraphException : DaClipException
 {
     /// <summary>Creates the exception; <paramref name="message"/> names the graph, node and value at fault.</summary>
     public OnnxGraphException(string message, Exception? inner = null) : base(message, inner) { }

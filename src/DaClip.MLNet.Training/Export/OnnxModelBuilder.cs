@@ -11,7 +11,7 @@ namespace DaClip.MLNet.Training.Export;
 /// (see <see cref="OnnxGraphException"/>); <see cref="Save"/> switches to ONNX external data for models whose weights
 /// would not fit the 2 GiB protobuf limit.
 /// </summary>
-public sealed class OnnxModelBuilder
+internal sealed class OnnxModelBuilder
 {
     /// <summary>Opset used when none is given: 17, the first with <c>LayerNormalization</c>, run by every current ONNX Runtime.</summary>
     public const int DefaultOpset = 17;

@@ -1,7 +1,7 @@
 namespace DaClip.MLNet.Training.Export;
 
 /// <summary>How <see cref="OnnxModelBuilder.Save(string, OnnxSaveOptions?)"/> stores tensor data.</summary>
-public sealed record OnnxSaveOptions
+internal sealed record OnnxSaveOptions
 {
     /// <summary>
     /// Protobuf cannot hold a message of 2 GiB or more, so when the initializers of the main graph hold more than this

@@ -8,7 +8,7 @@ namespace DaClip.MLNet.Training.Export;
 /// Creates ONNX <see cref="TensorProto"/> values (initializers, <c>Constant</c> values, tensor attributes) from .NET
 /// arrays. Data is stored as little-endian <c>raw_data</c> in C (row-major) order; the element count must match the shape.
 /// </summary>
-public static class OnnxTensors
+internal static class OnnxTensors
 {
     /// <summary>A float32 tensor.</summary>
     public static TensorProto Float(string name, ReadOnlySpan<float> data, params long[] shape) =>

@@ -9,7 +9,7 @@ namespace DaClip.MLNet.Training.Network;
 /// bilinear upsampling to S×S and Gaussian smoothing (reflect padding) for the pixel map; the image score
 /// <c>β p_g + (1-β) mean(top-k M)</c>.
 /// </summary>
-public sealed class AnomalyMapHead
+internal sealed class AnomalyMapHead
 {
     private readonly DaClipModelOptions _options;
 

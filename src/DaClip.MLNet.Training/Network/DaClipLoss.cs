@@ -10,7 +10,7 @@ namespace DaClip.MLNet.Training.Network;
 /// <param name="CrossEntropy">Mean image cross-entropy.</param>
 /// <param name="MapParts">[T, 2, 3]: per tap, kind (L, G), part (focal, Dice anomaly, Dice normal), mean over images with masks.</param>
 /// <param name="CrossEntropyPerImage">[B].</param>
-public sealed record DaClipLossParts(Tensor Total, Tensor Focal, Tensor Dice, Tensor CrossEntropy, Tensor MapParts, Tensor CrossEntropyPerImage);
+internal sealed record DaClipLossParts(Tensor Total, Tensor Focal, Tensor Dice, Tensor CrossEntropy, Tensor MapParts, Tensor CrossEntropyPerImage);
 
 /// <summary>
 /// DA-CLIP's training loss (METHOD §6): for each tap and both map kinds, the anomaly probability is upsampled
@@ -19,7 +19,7 @@ public sealed record DaClipLossParts(Tensor Total, Tensor Focal, Tensor Dice, Te
 /// the image label. Per image: <c>λ · mean over the 2|T| maps of (focal + Dice_a + Dice_n) + CE</c>; images without a
 /// mask contribute CE only. The batch loss is the mean over images.
 /// </summary>
-public static class DaClipLoss
+internal static class DaClipLoss
 {
     /// <summary>Computes the loss.</summary>
     /// <param name="head">The map head (for the upsampling to S).</param>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Training.Network;
 
 /// <summary>Everything the network computes for a batch (batch-first).</summary>
-public sealed record DaClipOutputs
+internal sealed record DaClipOutputs
 {
     /// <summary>[B, P, D] mean of the tapped patch features (the DAR's image prior).</summary>
     public required Tensor Vbar { get; init; }
@@ -36,30 +36,13 @@ public sealed record DaClipOutputs
     public DarIntermediates? Dar { get; init; }
 }
 
-/// <summary>The four inference outputs, as the ONNX graph emits them.</summary>
-/// <param name="Score">[N] image score.</param>
-/// <param name="AnomalyMap">[N, S, S] smoothed pixel map.</param>
-/// <param name="GlobalProbability">[N] image-level anomaly probability.</param>
-/// <param name="PatchMap">[N, g, g] fused patch map M.</param>
-public sealed record DaClipPrediction(Tensor Score, Tensor AnomalyMap, Tensor GlobalProbability, Tensor PatchMap) : IDisposable
-{
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        Score.Dispose();
-        AnomalyMap.Dispose();
-        GlobalProbability.Dispose();
-        PatchMap.Dispose();
-    }
-}
-
 /// <summary>
 /// The DA-CLIP network (METHOD §1–§5) over a frozen <see cref="ClipModel"/>: V-V local path, object-agnostic prompts
 /// with Token Adapters in two decoupled text branches, the DAR block, maps and scores. Only the modules registered
 /// here learn (<c>text.*</c>, <c>dar.*</c>: METHOD §9 names); the backbone is held, frozen, outside the state dict.
 /// <see cref="Predict"/> is the plain reference the ONNX export is checked against.
 /// </summary>
-public sealed class DaClipNetwork : nn.Module
+internal sealed class DaClipNetwork : nn.Module
 {
     private readonly DecoupledTextBranches _text;
     private readonly DarBlock? _dar;
@@ -185,7 +168,7 @@ public sealed class DaClipNetwork : nn.Module
     }
 
     /// <summary>Inference on [0, 1] RGB pixels [N, 3, S, S]: score, pixel map, global probability, patch map.</summary>
-    public DaClipPrediction Predict(Tensor rawPixels)
+    public NetworkPrediction Predict(Tensor rawPixels)
     {
         using var guard = ScalarLifetimeGuard.Enter();
         using var _ = torch.no_grad();
@@ -193,7 +176,7 @@ public sealed class DaClipNetwork : nn.Module
         using var visual = EncodeVisual(rawPixels);
         using var text = EncodeText();
         var o = Forward(visual, text, pixelMaps: true);
-        return new DaClipPrediction(o.Score.MoveToOuterDisposeScope(), o.AnomalyMap!.MoveToOuterDisposeScope(),
+        return new NetworkPrediction(o.Score.MoveToOuterDisposeScope(), o.AnomalyMap!.MoveToOuterDisposeScope(),
             o.GlobalProbability.MoveToOuterDisposeScope(), o.PatchMap.MoveToOuterDisposeScope());
     }
 

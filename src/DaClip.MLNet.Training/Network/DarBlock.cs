@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Training.Network;
 
 /// <summary>Which selective-scan form the DAR block uses (both give the same values and gradients to float32 rounding).</summary>
-public enum ScanMode
+internal enum ScanMode
 {
     /// <summary>One row at a time: the reference, and the faster form on CPU (small operations stay single-threaded).</summary>
     Sequential,
@@ -14,7 +14,7 @@ public enum ScanMode
 }
 
 /// <summary>Every intermediate of one DAR pass, batch-first (for inspection and the reference fixtures).</summary>
-public sealed record DarIntermediates(
+internal sealed record DarIntermediates(
     Tensor X, Tensor In, Tensor U, Tensor Dt, Tensor B, Tensor C, Tensor XSsm, Tensor HLast,
     Tensor ConvIn, Tensor XConv, Tensor SsmOut, Tensor DS, Tensor DA);
 
@@ -25,7 +25,7 @@ public sealed record DarIntermediates(
 /// <c>[dS; dA]</c>; <c>T_l' = norm(T_l + γ_s dS)</c>, <c>T_g' = norm(T_g + γ_a dA)</c> on the text rows.
 /// State-dict keys (METHOD §9): <c>in_proj, conv1d, x_proj, dt_proj, A_log, D, conv_proj, conv, out_proj, gamma_s, gamma_a</c>.
 /// </summary>
-public sealed class DarBlock : nn.Module
+internal sealed class DarBlock : nn.Module
 {
 #pragma warning disable IDE1006 // field names are the state-dict keys
     private readonly Linear in_proj;

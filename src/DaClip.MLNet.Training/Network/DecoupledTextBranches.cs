@@ -7,7 +7,7 @@ namespace DaClip.MLNet.Training.Network;
 /// <summary>Text features of both alignments: <c>T_g</c> (image level) and <c>T_l</c> (pixel level), [2, D] each, rows [normal, anomaly].</summary>
 /// <param name="Global">T_g.</param>
 /// <param name="Local">T_l (equal to T_g under joint alignment).</param>
-public sealed record TextFeatures(Tensor Global, Tensor Local) : IDisposable
+internal sealed record TextFeatures(Tensor Global, Tensor Local) : IDisposable
 {
     /// <inheritdoc />
     public void Dispose()
@@ -23,7 +23,7 @@ public sealed record TextFeatures(Tensor Global, Tensor Local) : IDisposable
 /// <see cref="TextAlignment.Joint"/> only <c>global</c> exists and <c>T_l := T_g</c>.
 /// State-dict keys <c>global.*</c>, <c>local.*</c>.
 /// </summary>
-public sealed class DecoupledTextBranches : nn.Module
+internal sealed class DecoupledTextBranches : nn.Module
 {
     private readonly TextBranch _global;
     private readonly TextBranch? _local;

@@ -8,7 +8,7 @@ namespace DaClip.MLNet.Training.Network;
 /// the K slot positions carry learnable embeddings instead of token rows and w are the BPE ids of
 /// <c>a photo of a {state}.</c>. The EOT position is 1 + K + n (never found by argmax).
 /// </summary>
-public sealed class PromptBank
+internal sealed class PromptBank
 {
     /// <summary>Marks slot positions in <see cref="Layout"/>.</summary>
     public const long SlotMarker = -1;
@@ -51,7 +51,7 @@ public sealed class PromptBank
     }
 
     /// <summary>Builds the bank for <paramref name="options"/> with a CLIP tokenizer (BPE, or the tiny backbone's word tokenizer).</summary>
-    public static PromptBank Create(DaClipModelOptions options, Clip.IClipTokenizer tokenizer, int contextLength = 77) =>
+    public static PromptBank Create(DaClipModelOptions options, Clip.Text.IClipTokenizer tokenizer, int contextLength = 77) =>
         Create(options, tokenizer.EncodeBpe, tokenizer.SotId, tokenizer.EotId, contextLength);
 
     /// <summary>Number of prompts.</summary>

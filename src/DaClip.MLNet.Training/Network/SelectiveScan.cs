@@ -11,7 +11,7 @@ namespace DaClip.MLNet.Training.Network;
 /// and carries their end states, forming every decay as a product of per-row factors (never as a difference of one
 /// running sum), which keeps it within float32 rounding of the reference.
 /// </summary>
-public static class SelectiveScan
+internal static class SelectiveScan
 {
     /// <summary>The recurrence one row at a time (reference).</summary>
     public static (Tensor Y, Tensor HLast) Sequential(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d)

@@ -10,7 +10,7 @@ namespace DaClip.MLNet.Training.Network;
 /// positions and a <see cref="TokenAdapter"/> at the input of each of the first <c>AdapterLayers</c> blocks.
 /// State-dict keys: <c>slots</c> [K, Dt], <c>adapters.{j}.{norm,down,up}.*</c>.
 /// </summary>
-public sealed class TextBranch : nn.Module
+internal sealed class TextBranch : nn.Module
 {
 #pragma warning disable IDE1006 // field names are the state-dict keys
     private readonly Parameter slots;

@@ -10,7 +10,7 @@ namespace DaClip.MLNet.Training.Network;
 /// without the residual (Table 4 ablation). With the residual, <c>up</c> starts at zero so training starts from
 /// CLIP's own semantics; without it, <c>up</c> keeps PyTorch's default initialisation.
 /// </summary>
-public sealed class TokenAdapter : nn.Module<Tensor, Tensor>
+internal sealed class TokenAdapter : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // field names are the state-dict keys
     private readonly LayerNorm norm;

@@ -7,7 +7,7 @@ namespace DaClip.MLNet.Training.Network;
 /// <summary>Frozen visual features of a batch: normalised patch features per tap and the normalised global feature.</summary>
 /// <param name="PatchFeatures">[B, T, P, D]: <c>P_t = norm(ln_post(tokens_t[1:]) @ proj)</c> for each tapped layer, ascending.</param>
 /// <param name="Global">[B, D]: <c>g = norm(ln_post(x_L[0]) @ proj)</c>.</param>
-public sealed record VisualFeatures(Tensor PatchFeatures, Tensor Global) : IDisposable
+internal sealed record VisualFeatures(Tensor PatchFeatures, Tensor Global) : IDisposable
 {
     /// <inheritdoc />
     public void Dispose()
@@ -23,7 +23,7 @@ public sealed record VisualFeatures(Tensor PatchFeatures, Tensor Global) : IDisp
 /// (<c>v' = v + attn_vv(ln_1(x))</c>, no MLP). v starts as the input of layer <c>VvStartLayer</c>. Taps below that
 /// layer read the original stream.
 /// </summary>
-public sealed class VvAttentionPath
+internal sealed class VvAttentionPath
 {
     private readonly VisionTransformer _visual;
 

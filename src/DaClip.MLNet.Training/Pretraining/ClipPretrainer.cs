@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Corpus;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,7 +15,7 @@ namespace DaClip.MLNet.Training.Pretraining;
 /// <param name="Retrieval">Zero-shot retrieval accuracy on the held-out pairs after every epoch run in this call (empty without validation images).</param>
 /// <param name="RenderSeconds">Wall time spent rendering the corpus.</param>
 /// <param name="EpochsCompleted">Epochs finished in total (including resumed ones).</param>
-public sealed record ClipPretrainingResult(
+internal sealed record ClipPretrainingResult(
     IReadOnlyList<double> EpochLosses, IReadOnlyList<double> EpochSeconds, IReadOnlyList<RetrievalAccuracy> Retrieval, double RenderSeconds, int EpochsCompleted);
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed record ClipPretrainingResult(
 /// uninterrupted one. Writes a checkpoint after every epoch (atomically), reports progress and honours cancellation
 /// between steps, as <see cref="Training.DaClipTrainer"/> does.
 /// </summary>
-public sealed class ClipPretrainer : IDisposable
+internal sealed class ClipPretrainer : IDisposable
 {
     private readonly Action<string> _log;
     private readonly List<Parameter> _decayed;

@@ -8,7 +8,7 @@ namespace DaClip.MLNet.Training.Pretraining;
 /// the AdamW state (a U8 tensor in TorchSharp's own format), the completed epochs and the settings it was trained
 /// with, written atomically.
 /// </summary>
-public static class ClipPretrainingCheckpoint
+internal static class ClipPretrainingCheckpoint
 {
     /// <summary>Metadata value of <c>daclip.format</c>.</summary>
     public const string Format = "daclip-pretraining-checkpoint/1";

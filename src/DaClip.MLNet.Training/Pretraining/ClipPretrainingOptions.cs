@@ -3,7 +3,7 @@ using DaClip.MLNet.Training.Clip;
 namespace DaClip.MLNet.Training.Pretraining;
 
 /// <summary>Settings of contrastive CLIP pretraining on the captioned synthetic corpus (<see cref="ClipPretrainer"/>).</summary>
-public sealed record ClipPretrainingOptions
+internal sealed record ClipPretrainingOptions
 {
     /// <summary>Architecture to pretrain; null = <see cref="ClipConfig.Mini"/>. Its vocabulary size must match the corpus vocabulary.</summary>
     public ClipConfig? Config { get; init; }

@@ -11,7 +11,7 @@ namespace DaClip.MLNet.Training.Pretraining;
 /// <param name="LearningRate">Learning rate of the step (NaN while rendering).</param>
 /// <param name="ImagesPerSecond">Throughput of the current phase.</param>
 /// <param name="Eta">Estimated time left for the phase.</param>
-public sealed record ClipPretrainingProgress(
+internal sealed record ClipPretrainingProgress(
     string Phase, int Epoch, int Epochs, int Step, int Steps, double Loss, double LogitScale, double LearningRate, double ImagesPerSecond, TimeSpan Eta)
 {
     /// <inheritdoc />

@@ -4,7 +4,7 @@ namespace DaClip.MLNet.Training.Pretraining;
 /// <param name="Pairs">Image-caption pairs searched (each image against all the captions).</param>
 /// <param name="Top1">Share of images whose own caption ranks first.</param>
 /// <param name="Top5">Share of images whose own caption is among the first five.</param>
-public sealed record RetrievalAccuracy(int Pairs, double Top1, double Top5)
+internal sealed record RetrievalAccuracy(int Pairs, double Top1, double Top5)
 {
     /// <summary>Top-1 of pure chance (1 / pairs).</summary>
     public double Chance => 1.0 / Pairs;

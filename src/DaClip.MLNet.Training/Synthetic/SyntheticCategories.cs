@@ -1,3 +1,6 @@
+using DaClip.MLNet.Training.Synthetic.Rendering;
+using DaClip.MLNet.Training.Synthetic.Scenes;
+
 namespace DaClip.MLNet.Training.Synthetic;
 
 /// <summary>Names, kinds and allowed defects of the synthetic categories.</summary>

@@ -1,3 +1,6 @@
+using DaClip.MLNet.Training.Synthetic.Defects;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
 namespace DaClip.MLNet.Training.Synthetic;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -76,7 +77,7 @@ public sealed record CompositionalPromptEnsemble
     /// The L2-normalised text feature of each prompt, [prompts, D], normal prompts first, computed by the frozen text
     /// tower of <paramref name="clip"/> (no gradient).
     /// </summary>
-    public Tensor PromptFeatures(ClipModel clip, IClipTokenizer tokenizer)
+    internal Tensor PromptFeatures(ClipModel clip, IClipTokenizer tokenizer)
     {
         ArgumentNullException.ThrowIfNull(clip);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -108,7 +109,7 @@ public sealed record CompositionalPromptEnsemble
     /// <c>[t_n, t_a]</c>, [2, D]: the re-normalised means of the normal and of the anomalous prompts' normalised
     /// features, from the frozen text tower of <paramref name="clip"/>.
     /// </summary>
-    public Tensor TextFeatures(ClipModel clip, IClipTokenizer tokenizer)
+    internal Tensor TextFeatures(ClipModel clip, IClipTokenizer tokenizer)
     {
         using var scope = torch.NewDisposeScope();
         var all = PromptFeatures(clip, tokenizer);

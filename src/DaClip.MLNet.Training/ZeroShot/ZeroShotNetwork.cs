@@ -1,4 +1,5 @@
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Network;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,7 +14,7 @@ namespace DaClip.MLNet.Training.ZeroShot;
 /// and global text, so α has no effect), upsampled and smoothed with σ; score <c>β p + (1-β) mean(top-k)</c>.
 /// τ is CLIP's own temperature <c>1 / exp(logit_scale)</c> unless the options say otherwise. Nothing learns.
 /// </summary>
-public sealed class ZeroShotNetwork : IDisposable
+internal sealed class ZeroShotNetwork : IDisposable
 {
     /// <summary>Creates the detector from text features [2, D] (rows normal, anomalous; L2-normalised) over a frozen backbone.</summary>
     /// <param name="clip">The backbone (kept, not disposed here).</param>
@@ -83,7 +84,7 @@ public sealed class ZeroShotNetwork : IDisposable
     public Tensor TextFeatures { get; }
 
     /// <summary>Inference on [0, 1] RGB pixels [N, 3, S, S]: score, pixel map, image probability, patch map.</summary>
-    public DaClipPrediction Predict(Tensor rawPixels)
+    public NetworkPrediction Predict(Tensor rawPixels)
     {
         ArgumentNullException.ThrowIfNull(rawPixels);
         if (rawPixels.dim() != 4 || rawPixels.shape[2] != Options.ImageSize || rawPixels.shape[3] != Options.ImageSize)
@@ -99,7 +100,7 @@ public sealed class ZeroShotNetwork : IDisposable
         var (_, probability) = Head.Global(visual.Global, text);
         var score = Head.Score(probability, AnomalyMapHead.TopKMean(fused, Options.TopK));
         var map = Head.Smooth(Head.Upsample(fused));
-        return new DaClipPrediction(score.MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope(),
+        return new NetworkPrediction(score.MoveToOuterDisposeScope(), map.MoveToOuterDisposeScope(),
             probability.MoveToOuterDisposeScope(), fused.MoveToOuterDisposeScope());
     }
 

@@ -9,7 +9,7 @@ namespace DaClip.MLNet.IO;
 /// Temporary files are hidden and named <c>.&lt;file&gt;.&lt;process id&gt;.&lt;random&gt;.tmp</c>; those a killed
 /// process left behind are removed by the next write to the same folder (see <see cref="CleanStaleTemporaries"/>).
 /// </summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
     private static readonly DateTime ProcessStartUtc = Process.GetCurrentProcess().StartTime.ToUniversalTime();
 

@@ -4,7 +4,7 @@ namespace DaClip.MLNet.IO;
 /// Paths with every symbolic link resolved (the file's real location), for the checks that two paths are the same file
 /// (an output must never be one of the inputs; an image reached twice through links is read once).
 /// </summary>
-public static class ResolvedPaths
+internal static class ResolvedPaths
 {
     /// <summary>Links followed in one path before it is taken as a loop, as the Linux kernel does (ELOOP).</summary>
     private const int MaxLinks = 40;

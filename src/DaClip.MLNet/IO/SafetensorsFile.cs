@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace DaClip.MLNet.IO;
 
 /// <summary>Element types of the safetensors format that DaClip.MLNet reads and writes.</summary>
-public enum SafetensorsDType
+internal enum SafetensorsDType
 {
     /// <summary>IEEE 754 single precision (<c>F32</c>).</summary>
     F32,
@@ -36,7 +36,7 @@ public enum SafetensorsDType
 /// <param name="Shape">Dimensions; empty for a 0-d tensor (one element).</param>
 /// <param name="Offset">Byte offset of the data from the start of the file.</param>
 /// <param name="ByteLength">Length of the data in bytes.</param>
-public sealed record SafetensorsEntry(string Name, SafetensorsDType DType, long[] Shape, long Offset, long ByteLength)
+internal sealed record SafetensorsEntry(string Name, SafetensorsDType DType, long[] Shape, long Offset, long ByteLength)
 {
     /// <summary>Number of elements (1 for a 0-d tensor).</summary>
     public long ElementCount => Shape.Contains(0) ? 0 : Shape.Aggregate(1L, (a, b) => checked(a * b));
@@ -46,7 +46,7 @@ public sealed record SafetensorsEntry(string Name, SafetensorsDType DType, long[
 /// Reader of the public safetensors layout (8-byte little-endian header length, JSON header, raw little-endian
 /// C-order data). The file is memory-mapped, so multi-gigabyte checkpoints are read tensor by tensor.
 /// </summary>
-public sealed class SafetensorsFile : IDisposable
+internal sealed class SafetensorsFile : IDisposable
 {
     private readonly MemoryMappedFile? _map;
     private readonly MemoryMappedViewAccessor? _view;
@@ -299,7 +299,7 @@ public sealed class SafetensorsFile : IDisposable
 /// <param name="DType">Element type of <paramref name="Data"/>.</param>
 /// <param name="Shape">Dimensions.</param>
 /// <param name="Data">Little-endian C-order bytes.</param>
-public sealed record SafetensorsTensor(string Name, SafetensorsDType DType, long[] Shape, ReadOnlyMemory<byte> Data)
+internal sealed record SafetensorsTensor(string Name, SafetensorsDType DType, long[] Shape, ReadOnlyMemory<byte> Data)
 {
     /// <summary>A float32 tensor.</summary>
     public static SafetensorsTensor FromSingle(string name, float[] data, params long[] shape) =>
@@ -319,7 +319,7 @@ public sealed record SafetensorsTensor(string Name, SafetensorsDType DType, long
 }
 
 /// <summary>Writes safetensors files atomically (a temporary file beside the target, then a rename).</summary>
-public static class SafetensorsWriter
+internal static class SafetensorsWriter
 {
     /// <summary>Writes <paramref name="tensors"/> with optional <paramref name="metadata"/> to <paramref name="path"/>.</summary>
     public static void Write(string path, IEnumerable<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)

@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace DaClip.MLNet.Imaging;
 
 /// <summary>Width and height of an image file, read from its header without decoding the pixels.</summary>
-public static class ImageDimensions
+internal static class ImageDimensions
 {
     /// <summary>
     /// The size of the image at <paramref name="path"/>, or null when the file cannot be opened or its format is not

@@ -25,7 +25,7 @@ public sealed record ClassCurves
     /// <summary>Where the PRO curve ends.</summary>
     public required double FprLimit { get; init; }
 
-    /// <summary>Image score threshold of the image F1-max (<see cref="RankingMetrics.F1MaxThreshold"/>); NaN without anomalous images.</summary>
+    /// <summary>Image score threshold of the image F1-max (<see cref="BinaryRankingMetrics.F1MaxThreshold"/>); NaN without anomalous images.</summary>
     public required float ImageF1Threshold { get; init; }
 
     /// <summary>Pixel score threshold of the pixel F1-max; NaN without anomalous pixels.</summary>

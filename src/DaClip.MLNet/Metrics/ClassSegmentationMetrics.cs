@@ -22,5 +22,5 @@ public sealed record ClassSegmentationMetrics
     public required int RegionCount { get; init; }
 
     /// <summary>The metric values.</summary>
-    public required AnomalyDetectionMetrics Metrics { get; init; }
+    public required SegmentationMetrics Metrics { get; init; }
 }

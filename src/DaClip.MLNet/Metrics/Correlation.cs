@@ -1,7 +1,7 @@
 namespace DaClip.MLNet.Metrics;
 
 /// <summary>Agreement between two maps of the same image (for example the same model at two precisions).</summary>
-public static class Correlation
+internal static class Correlation
 {
     /// <summary>
     /// Pearson's correlation coefficient of <paramref name="a"/> and <paramref name="b"/> (same length, at least two

@@ -3,7 +3,7 @@ namespace DaClip.MLNet.Metrics;
 /// <summary>
 /// The ROC curve of a <see cref="ScoreLevelTable"/>: the origin, then one point per level, highest score first, with
 /// X = negatives at or above the level / all negatives and Y = positives at or above the level / all positives. Its
-/// trapezoid area is <see cref="RankingMetrics.Auroc(ScoreLevelTable)"/> (tied scores form one level, so a tie is the
+/// trapezoid area is <see cref="BinaryRankingMetrics.Auroc(ScoreLevelTable)"/> (tied scores form one level, so a tie is the
 /// diagonal segment that counts one half).
 /// </summary>
 public static class RocCurve

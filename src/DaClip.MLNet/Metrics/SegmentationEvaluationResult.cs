@@ -13,5 +13,5 @@ public sealed record SegmentationEvaluationResult
     public required IReadOnlyList<ClassSegmentationMetrics> PerClass { get; init; }
 
     /// <summary>Each metric averaged over the classes (the protocol of the zero-shot literature).</summary>
-    public required AnomalyDetectionMetrics Mean { get; init; }
+    public required SegmentationMetrics Mean { get; init; }
 }

@@ -141,14 +141,14 @@ public sealed class SegmentationEvaluator
                 NormalPixelCount = pixels.NegativeCount,
                 AnomalousPixelCount = pixels.PositiveCount,
                 RegionCount = pixels.RegionCount,
-                Metrics = new AnomalyDetectionMetrics
+                Metrics = new SegmentationMetrics
                 {
-                    ImageAuroc = RankingMetrics.Auroc(images),
-                    ImageAveragePrecision = RankingMetrics.AveragePrecision(images),
-                    ImageF1Max = RankingMetrics.F1Max(images),
-                    PixelAuroc = RankingMetrics.Auroc(pixels),
-                    PixelAveragePrecision = RankingMetrics.AveragePrecision(pixels),
-                    PixelF1Max = RankingMetrics.F1Max(pixels),
+                    ImageAuroc = BinaryRankingMetrics.Auroc(images),
+                    ImageAveragePrecision = BinaryRankingMetrics.AveragePrecision(images),
+                    ImageF1Max = BinaryRankingMetrics.F1Max(images),
+                    PixelAuroc = BinaryRankingMetrics.Auroc(pixels),
+                    PixelAveragePrecision = BinaryRankingMetrics.AveragePrecision(pixels),
+                    PixelF1Max = BinaryRankingMetrics.F1Max(pixels),
                     PixelAuproExact = ProExact.Area(pixels, FprLimit),
                     PixelAuproAnomalyClip = ProAnomalyClip.Area(pixels, FprLimit, AnomalyClipThresholdCount),
                     PixelAuproAnomalib = ProAnomalib.Area(pixels, FprLimit),
@@ -161,8 +161,8 @@ public sealed class SegmentationEvaluator
                 PixelRoc = RocCurve.Compute(pixels, maxCurvePoints),
                 Pro = ProCurve.Compute(pixels, FprLimit, maxCurvePoints),
                 FprLimit = FprLimit,
-                ImageF1Threshold = RankingMetrics.F1MaxThreshold(images),
-                PixelF1Threshold = RankingMetrics.F1MaxThreshold(pixels),
+                ImageF1Threshold = BinaryRankingMetrics.F1MaxThreshold(images),
+                PixelF1Threshold = BinaryRankingMetrics.F1MaxThreshold(pixels),
             });
         }
         return new SegmentationEvaluationResult
@@ -170,7 +170,7 @@ public sealed class SegmentationEvaluator
             Mode = Mode,
             FprLimit = FprLimit,
             PerClass = perClass,
-            Mean = AnomalyDetectionMetrics.Mean(perClass.Select(c => c.Metrics).ToList()),
+            Mean = SegmentationMetrics.Mean(perClass.Select(c => c.Metrics).ToList()),
         };
     }
 

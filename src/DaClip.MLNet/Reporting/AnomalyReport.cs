@@ -141,7 +141,7 @@ public static class AnomalyReport
             scores.Add(image.Score);
             labels.Add(image.IsAnomalous);
         }
-        return (RankingMetrics.F1MaxThreshold(ScoreLevelTable.FromScores(scores.ToArray(), labels.ToArray())), "image F1-max");
+        return (BinaryRankingMetrics.F1MaxThreshold(ScoreLevelTable.FromScores(scores.ToArray(), labels.ToArray())), "image F1-max");
     }
 
     private static (float? Threshold, string Source) PixelThreshold(AnomalyReportInput input, string className, ClassCurves? curves)

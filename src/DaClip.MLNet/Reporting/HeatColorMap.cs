@@ -6,7 +6,7 @@ namespace DaClip.MLNet.Reporting;
 /// towards both ends, like the rainbow scales engineers know from inspection tools, and the scale is warm exactly in its
 /// upper half: red &gt; blue for t &gt; 0.5, red &lt; blue for t &lt; 0.5, red = blue at 0.5. Values outside [0, 1] are clamped.
 /// </summary>
-public static class HeatColorMap
+internal static class HeatColorMap
 {
     private static readonly (double T, Rgb24 Color)[] Anchors =
     [

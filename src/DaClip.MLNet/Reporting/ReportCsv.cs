@@ -26,7 +26,7 @@ internal static class ReportCsv
         return sb.ToString();
     }
 
-    private static void Row(StringBuilder sb, string scope, string name, long images, long anomalous, long normalPixels, long anomalousPixels, long regions, AnomalyDetectionMetrics m)
+    private static void Row(StringBuilder sb, string scope, string name, long images, long anomalous, long normalPixels, long anomalousPixels, long regions, SegmentationMetrics m)
     {
         sb.Append(scope).Append(',').Append(Quote(name));
         foreach (long count in (long[])[images, anomalous, normalPixels, anomalousPixels, regions])

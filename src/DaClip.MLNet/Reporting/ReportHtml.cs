@@ -131,7 +131,7 @@ internal static class ReportHtml
             .Append("All three PRO conventions are in <a href=\"report.json\">report.json</a> and <a href=\"metrics.csv\">metrics.csv</a>.</p>\n</section>\n");
     }
 
-    private static void MetricCells(StringBuilder sb, AnomalyDetectionMetrics m, ProConvention convention)
+    private static void MetricCells(StringBuilder sb, SegmentationMetrics m, ProConvention convention)
     {
         foreach (double v in (double[])[m.ImageAuroc, m.ImageAveragePrecision, m.ImageF1Max, m.PixelAuroc, m.PixelAveragePrecision, m.PixelF1Max, m.GetPixelAupro(convention)])
             sb.Append("<td>").Append(Percent(v)).Append("</td>");

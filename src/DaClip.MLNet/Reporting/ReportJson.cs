@@ -7,7 +7,7 @@ namespace DaClip.MLNet.Reporting;
 /// <summary>
 /// report.json: <c>format</c> ("daclip-anomaly-report"), <c>version</c> (1), the run, the evaluation (mode, FPR limit,
 /// the PRO convention of the HTML table, the mean and per-class metrics with counts, thresholds, chart files and the
-/// shown images). Metric names follow <see cref="AnomalyDetectionMetrics"/> in camel case; NaN is written as null.
+/// shown images). Metric names follow <see cref="SegmentationMetrics"/> in camel case; NaN is written as null.
 /// </summary>
 internal static class ReportJson
 {
@@ -74,7 +74,7 @@ internal static class ReportJson
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    private static void WriteMetrics(Utf8JsonWriter json, AnomalyDetectionMetrics m)
+    private static void WriteMetrics(Utf8JsonWriter json, SegmentationMetrics m)
     {
         WriteNumber(json, "imageAuroc", m.ImageAuroc);
         WriteNumber(json, "imageAveragePrecision", m.ImageAveragePrecision);

@@ -7,7 +7,7 @@ using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Synthetic;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -376,7 +376,7 @@ public sealed class ModelVerbsTests
         }
     }
 
-    private static (string Key, double Value)[] Values(AnomalyDetectionMetrics m) =>
+    private static (string Key, double Value)[] Values(SegmentationMetrics m) =>
     [
         ("imageAuroc", m.ImageAuroc), ("imageAp", m.ImageAveragePrecision), ("imageF1Max", m.ImageF1Max),
         ("pixelAuroc", m.PixelAuroc), ("pixelAp", m.PixelAveragePrecision), ("pixelF1Max", m.PixelF1Max),

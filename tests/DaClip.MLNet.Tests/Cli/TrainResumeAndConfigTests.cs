@@ -1,7 +1,7 @@
 using System.Text.Json;
 using DaClip.MLNet.IO;
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 

@@ -4,7 +4,7 @@ using DaClip.MLNet.Data;
 using DaClip.MLNet.Imaging;
 using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.MLNet.Training.Synthetic;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;

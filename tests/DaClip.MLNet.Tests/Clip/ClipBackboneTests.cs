@@ -1,6 +1,7 @@
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Tests.Network;
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Network;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 

@@ -1,7 +1,9 @@
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Pretraining;
 using DaClip.MLNet.Training.Synthetic;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
+using DaClip.MLNet.Training.Synthetic.Corpus;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.Clip;

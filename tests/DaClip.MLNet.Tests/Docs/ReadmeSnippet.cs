@@ -2,7 +2,7 @@
 // the README shows exactly these using directives and the lines between the markers below.
 using DaClip.MLNet;
 using DaClip.MLNet.Data;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

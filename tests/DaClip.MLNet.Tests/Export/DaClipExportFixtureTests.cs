@@ -18,7 +18,7 @@ namespace DaClip.MLNet.Tests.Export;
 /// the TorchSharp network.
 /// </summary>
 [TestClass]
-public sealed class DaClipExportFixtureTests
+internal sealed class DaClipExportFixtureTests
 {
     private const double Abs = 1e-4;
 

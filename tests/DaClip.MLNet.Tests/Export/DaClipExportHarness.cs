@@ -2,7 +2,7 @@ using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Network;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -20,7 +20,7 @@ public sealed record DaClipOutputsFlat(float[] Score, bool[] Label, float[] Anom
 }
 
 /// <summary>Runs exported models on ONNX Runtime and the TorchSharp reference on the same pixels.</summary>
-public static class DaClipExportHarness
+internal static class DaClipExportHarness
 {
     /// <summary>Seeded pixels in [0, 1], [n, 3, s, s].</summary>
     public static float[] Pixels(int n, int size, int seed)

@@ -13,7 +13,7 @@ namespace DaClip.MLNet.Tests.Export;
 /// float32, in each of the three operator forms; deviation from the float32 graph pinned on a small trained network.
 /// </summary>
 [TestClass]
-public sealed class DaClipInt8ExportTests
+internal sealed class DaClipInt8ExportTests
 {
     private const int Size = 32, Images = 8;
     private static DaClipNetwork _net = null!;

@@ -2,6 +2,8 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 // Tests share native thread pools (libtorch, ONNX Runtime) on a 2-core machine: run classes in parallel, 2 workers.
 [assembly: Parallelize(Scope = ExecutionScope.ClassLevel, Workers = 2)]
+// Test classes whose data rows take internal types (export forms, scan modes) are internal themselves.
+[assembly: DiscoverInternals]
 
 namespace DaClip.MLNet.Tests.Infrastructure;
 

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Tests.Infrastructure;
 
 /// <summary>Reads fixture safetensors entries as TorchSharp tensors.</summary>
-public static class FixtureTensors
+internal static class FixtureTensors
 {
     /// <summary>A float32 tensor with the entry's shape.</summary>
     public static Tensor Float(SafetensorsFile file, string name) => torch.tensor(file.ReadSingle(name), file[name].Shape);

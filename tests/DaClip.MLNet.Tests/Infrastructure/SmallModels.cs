@@ -1,12 +1,12 @@
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Network;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using TorchSharp;
 
 namespace DaClip.MLNet.Tests.Infrastructure;
 
 /// <summary>Small random backbones and toy data for fast training tests (no fixtures needed).</summary>
-public static class SmallModels
+internal static class SmallModels
 {
     /// <summary>A 2-layer CLIP with 64-wide towers and 32×32 inputs (grid 4×4).</summary>
     public static ClipConfig Config { get; } = new(EmbedDim: 16, ImageResolution: 32, VisionLayers: 2, VisionWidth: 64, VisionPatchSize: 8,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DaClip.MLNet.Pipeline;
 using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Export;

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.MLNet;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;

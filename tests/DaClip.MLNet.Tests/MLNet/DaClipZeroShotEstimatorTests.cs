@@ -3,7 +3,7 @@ using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Export;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.MLNet.Training.ZeroShot;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;

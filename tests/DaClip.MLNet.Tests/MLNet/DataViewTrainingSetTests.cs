@@ -1,6 +1,6 @@
 using DaClip.MLNet.Imaging;
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;

@@ -1,5 +1,5 @@
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -30,7 +30,7 @@ public class MLNetTrainingDocsTests
             Model = new DaClipModelOptions { ImageSize = 32 }, // 518 for ViT-L/14@336 as in the paper
             Epochs = 1,
             BatchSize = 4,
-            Progress = new Progress<DaClip.MLNet.Training.Training.DaClipTrainingProgress>(p => Console.WriteLine(p)),
+            Progress = new Progress<DaClip.MLNet.Training.DaClipTrainingProgress>(p => Console.WriteLine(p)),
         };
         var trainer = mlContext.AnomalyDetection.Trainers.DaClip(options);
         using DaClipTransformer trained = trainer.Fit(trainingData);

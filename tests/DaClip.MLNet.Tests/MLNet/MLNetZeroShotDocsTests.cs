@@ -1,5 +1,5 @@
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.MLNet.Training.ZeroShot;
 using Microsoft.ML;
 using Microsoft.ML.Data;

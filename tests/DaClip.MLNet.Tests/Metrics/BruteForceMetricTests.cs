@@ -29,7 +29,7 @@ public sealed class BruteForceMetricTests
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
                 if (labels[i] && !labels[j]) pairs += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
-        Assert.AreEqual(pairs / positives / negatives, RankingMetrics.Auroc(scores, labels), 1e-12, "AUROC");
+        Assert.AreEqual(pairs / positives / negatives, BinaryRankingMetrics.Auroc(scores, labels), 1e-12, "AUROC");
 
         double ap = 0, previousRecall = 0, bestF1 = 0;
         foreach (float t in scores.Distinct().OrderByDescending(s => s))
@@ -42,8 +42,8 @@ public sealed class BruteForceMetricTests
             previousRecall = recall;
             if (precision + recall > 0) bestF1 = Math.Max(bestF1, 2 * precision * recall / (precision + recall));
         }
-        Assert.AreEqual(ap, RankingMetrics.AveragePrecision(scores, labels), 1e-12, "AP");
-        Assert.AreEqual(bestF1, RankingMetrics.F1Max(scores, labels), 1e-12, "F1-max");
+        Assert.AreEqual(ap, BinaryRankingMetrics.AveragePrecision(scores, labels), 1e-12, "AP");
+        Assert.AreEqual(bestF1, BinaryRankingMetrics.F1Max(scores, labels), 1e-12, "F1-max");
     }
 
     [TestMethod]

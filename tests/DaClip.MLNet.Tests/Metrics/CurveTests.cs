@@ -4,8 +4,8 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace DaClip.MLNet.Tests.Metrics;
 
 /// <summary>
-/// <see cref="RocCurve"/>, <see cref="ProCurve"/> and <see cref="RankingMetrics.F1MaxThreshold"/> against hand-worked
-/// points and brute force, their areas against <see cref="RankingMetrics.Auroc(ScoreLevelTable)"/> and
+/// <see cref="RocCurve"/>, <see cref="ProCurve"/> and <see cref="BinaryRankingMetrics.F1MaxThreshold"/> against hand-worked
+/// points and brute force, their areas against <see cref="BinaryRankingMetrics.Auroc(ScoreLevelTable)"/> and
 /// <see cref="ProExact.Area"/>, and the curves of <see cref="SegmentationEvaluator.EvaluateWithCurves"/>.
 /// </summary>
 [TestClass]
@@ -31,7 +31,7 @@ public sealed class CurveTests
         }
         // Pairs: 0.9 beats 3 negatives, 0.8 beats 2 and ties 1, 0.3 beats 1: 6.5 / 9 = 13 / 18.
         Assert.AreEqual(13 / 18.0, Trapezoid(points), 1e-15);
-        Assert.AreEqual(13 / 18.0, RankingMetrics.Auroc(scores, labels), 1e-15);
+        Assert.AreEqual(13 / 18.0, BinaryRankingMetrics.Auroc(scores, labels), 1e-15);
     }
 
     [TestMethod]
@@ -49,7 +49,7 @@ public sealed class CurveTests
         var table = ScoreLevelTable.FromScores(scores, labels);
         var points = RocCurve.Compute(table);
         Assert.HasCount(table.Count + 1, points);
-        Assert.AreEqual(RankingMetrics.Auroc(table), Trapezoid(points), 1e-12);
+        Assert.AreEqual(BinaryRankingMetrics.Auroc(table), Trapezoid(points), 1e-12);
         Assert.AreEqual(new CurvePoint(1, 1, table.Scores[^1]), points[^1]);
     }
 
@@ -67,7 +67,7 @@ public sealed class CurveTests
         var set = all.ToHashSet();
         foreach (var p in thin) Assert.Contains(p, set);
         double step = 2.0 / (maxPoints - 2);
-        Assert.AreEqual(RankingMetrics.Auroc(table), Trapezoid(thin), step);
+        Assert.AreEqual(BinaryRankingMetrics.Auroc(table), Trapezoid(thin), step);
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => RocCurve.Compute(table, 2));
     }
 
@@ -170,9 +170,9 @@ public sealed class CurveTests
             if (f1 > best + 1e-12) { best = f1; bestThreshold = t; }
         }
         var table = ScoreLevelTable.FromScores(scores, labels);
-        Assert.AreEqual(best, RankingMetrics.F1Max(table), 1e-12);
-        Assert.AreEqual(bestThreshold, RankingMetrics.F1MaxThreshold(table));
-        Assert.IsTrue(float.IsNaN(RankingMetrics.F1MaxThreshold(ScoreLevelTable.FromScores([0.3f], [false]))));
+        Assert.AreEqual(best, BinaryRankingMetrics.F1Max(table), 1e-12);
+        Assert.AreEqual(bestThreshold, BinaryRankingMetrics.F1MaxThreshold(table));
+        Assert.IsTrue(float.IsNaN(BinaryRankingMetrics.F1MaxThreshold(ScoreLevelTable.FromScores([0.3f], [false]))));
     }
 
     [TestMethod]
@@ -195,8 +195,8 @@ public sealed class CurveTests
             CollectionAssert.AreEqual(RocCurve.Compute(images, 200), curves[c].ImageRoc.ToArray());
             CollectionAssert.AreEqual(RocCurve.Compute(pixels, 200), curves[c].PixelRoc.ToArray());
             CollectionAssert.AreEqual(ProCurve.Compute(pixels, 0.3, 200), curves[c].Pro.ToArray());
-            Assert.AreEqual(RankingMetrics.F1MaxThreshold(images), curves[c].ImageF1Threshold);
-            Assert.AreEqual(RankingMetrics.F1MaxThreshold(pixels), curves[c].PixelF1Threshold);
+            Assert.AreEqual(BinaryRankingMetrics.F1MaxThreshold(images), curves[c].ImageF1Threshold);
+            Assert.AreEqual(BinaryRankingMetrics.F1MaxThreshold(pixels), curves[c].PixelF1Threshold);
             Assert.AreEqual(0.3, curves[c].FprLimit);
         }
     }

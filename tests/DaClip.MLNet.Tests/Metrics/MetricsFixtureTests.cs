@@ -17,42 +17,42 @@ public sealed class MetricsFixtureTests
     public void ImageAuroc(string set, string name)
     {
         var c = MetricsFixtureCase.Load(set, name);
-        AssertClose(RankingMetrics.Auroc(c.ImageScores, c.ImageLabels), c.Value("image_auroc"), Exact, "image_auroc");
+        AssertClose(BinaryRankingMetrics.Auroc(c.ImageScores, c.ImageLabels), c.Value("image_auroc"), Exact, "image_auroc");
     }
 
     [TestMethod, DynamicData(nameof(Cases))]
     public void ImageAveragePrecision(string set, string name)
     {
         var c = MetricsFixtureCase.Load(set, name);
-        AssertClose(RankingMetrics.AveragePrecision(c.ImageScores, c.ImageLabels), c.Value("image_ap"), Exact, "image_ap");
+        AssertClose(BinaryRankingMetrics.AveragePrecision(c.ImageScores, c.ImageLabels), c.Value("image_ap"), Exact, "image_ap");
     }
 
     [TestMethod, DynamicData(nameof(Cases))]
     public void ImageF1Max(string set, string name)
     {
         var c = MetricsFixtureCase.Load(set, name);
-        AssertClose(RankingMetrics.F1Max(c.ImageScores, c.ImageLabels), c.Value("image_f1_max"), Exact, "image_f1_max");
+        AssertClose(BinaryRankingMetrics.F1Max(c.ImageScores, c.ImageLabels), c.Value("image_f1_max"), Exact, "image_f1_max");
     }
 
     [TestMethod, DynamicData(nameof(Cases))]
     public void PixelAuroc(string set, string name)
     {
         var c = MetricsFixtureCase.Load(set, name);
-        AssertClose(RankingMetrics.Auroc(PixelTable(c)), c.Value("pixel_auroc"), Exact, "pixel_auroc");
+        AssertClose(BinaryRankingMetrics.Auroc(PixelTable(c)), c.Value("pixel_auroc"), Exact, "pixel_auroc");
     }
 
     [TestMethod, DynamicData(nameof(Cases))]
     public void PixelAveragePrecision(string set, string name)
     {
         var c = MetricsFixtureCase.Load(set, name);
-        AssertClose(RankingMetrics.AveragePrecision(PixelTable(c)), c.Value("pixel_ap"), Exact, "pixel_ap");
+        AssertClose(BinaryRankingMetrics.AveragePrecision(PixelTable(c)), c.Value("pixel_ap"), Exact, "pixel_ap");
     }
 
     [TestMethod, DynamicData(nameof(Cases))]
     public void PixelF1Max(string set, string name)
     {
         var c = MetricsFixtureCase.Load(set, name);
-        AssertClose(RankingMetrics.F1Max(PixelTable(c)), c.Value("pixel_f1_max"), Exact, "pixel_f1_max");
+        AssertClose(BinaryRankingMetrics.F1Max(PixelTable(c)), c.Value("pixel_f1_max"), Exact, "pixel_f1_max");
     }
 
     [TestMethod, DynamicData(nameof(Cases))]

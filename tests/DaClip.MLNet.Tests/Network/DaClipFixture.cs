@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace DaClip.MLNet.Tests.Network;
 
 /// <summary>One DA-CLIP reference set (daclip/daclip_*_config.json) with its CLIP weights, params and io file.</summary>
-public sealed class DaClipFixture : IDisposable
+internal sealed class DaClipFixture : IDisposable
 {
     private DaClipFixture(string name, string root, JsonDocument config)
     {

@@ -12,7 +12,7 @@ namespace DaClip.MLNet.Tests.Network;
 /// V-V tokens, patch features, text branches, DAR, maps, scores, loss, the joint/nodar/nores variants and the scan case.
 /// </summary>
 [TestClass]
-public sealed class DaClipFixtureTests
+internal sealed class DaClipFixtureTests
 {
     private const double Abs = 1e-4, Rel = 1e-4;
 

@@ -1,4 +1,5 @@
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Clip.Text;
 using DaClip.MLNet.Training.Pretraining;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 

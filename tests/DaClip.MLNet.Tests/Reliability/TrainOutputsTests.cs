@@ -1,6 +1,6 @@
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Synthetic;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.Reliability;

@@ -263,11 +263,11 @@ public sealed partial class AnomalyReportTests
         return builder.Build("Synthetic defects, test report") with { Model = "test model", Backbone = "none" };
     }
 
-    private static string Cells(AnomalyDetectionMetrics m, ProConvention convention) =>
+    private static string Cells(SegmentationMetrics m, ProConvention convention) =>
         string.Concat(((double[])[m.ImageAuroc, m.ImageAveragePrecision, m.ImageF1Max, m.PixelAuroc, m.PixelAveragePrecision, m.PixelF1Max, m.GetPixelAupro(convention)])
             .Select(v => "<td>" + (double.IsNaN(v) ? "n/a" : (100 * v).ToString("F1", CultureInfo.InvariantCulture)) + "</td>"));
 
-    private static void AssertMetrics(AnomalyDetectionMetrics expected, JsonElement actual)
+    private static void AssertMetrics(SegmentationMetrics expected, JsonElement actual)
     {
         void Check(string name, double value)
         {

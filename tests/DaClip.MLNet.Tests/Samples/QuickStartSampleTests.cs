@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DaClip.MLNet.Data;
+using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Tests.Infrastructure;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-using AnomalyDetectionMetrics = DaClip.MLNet.Metrics.AnomalyDetectionMetrics;
-using RankingMetrics = DaClip.MLNet.Metrics.RankingMetrics;
+
 
 namespace DaClip.MLNet.Tests.Samples;
 
@@ -48,7 +48,7 @@ public sealed class QuickStartSampleTests
         var scores = scored.GetColumn<float>("Score").ToArray();
         var labels = scored.GetColumn<bool>("Label").ToArray();
         var pooled = double.Parse(Regex.Match(run.Output, @"AnomalyDetection\.Evaluate \(all held-out images\): AUROC ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
-        Assert.AreEqual(RankingMetrics.Auroc(scores, labels), pooled, 0.0005 + 1e-9, "pooled AUROC");
+        Assert.AreEqual(BinaryRankingMetrics.Auroc(scores, labels), pooled, 0.0005 + 1e-9, "pooled AUROC");
 
         // The report evaluates the same scores and masks: its metrics.csv mean row holds the same numbers.
         var report = Path.Combine(dir.Path, "report");
@@ -85,7 +85,7 @@ public sealed class QuickStartSampleTests
     }
 
     /// <summary>A printed row (one decimal, in percent) against the recomputed metrics.</summary>
-    private static void AssertRow(double[] row, int images, AnomalyDetectionMetrics m, string what)
+    private static void AssertRow(double[] row, int images, SegmentationMetrics m, string what)
     {
         Assert.AreEqual(images, row[0], $"{what}: images");
         double[] expected = [m.ImageAuroc, m.ImageAveragePrecision, m.ImageF1Max, m.PixelAuroc, m.PixelAveragePrecision, m.PixelF1Max, m.PixelAuproExact];

@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Corpus;
+using DaClip.MLNet.Training.Synthetic.Defects;
+using DaClip.MLNet.Training.Synthetic.Rendering;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.Synthetic;

@@ -1,4 +1,6 @@
 using DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Defects;
+using DaClip.MLNet.Training.Synthetic.Rendering;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.Synthetic;

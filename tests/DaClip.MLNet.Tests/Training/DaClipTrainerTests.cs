@@ -1,6 +1,6 @@
 using DaClip.MLNet.Tests.Infrastructure;
 using DaClip.MLNet.Training.Network;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.Training;

@@ -1,6 +1,6 @@
 using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 
@@ -65,7 +65,7 @@ public sealed class LearningSignalTests
             p.Score.data<float>().CopyTo(scores, 0);
         }
         for (int i = 0; i < test.Count; i++) labels[i] = test.Get(i).Label;
-        double auroc = RankingMetrics.Auroc(scores, labels);
+        double auroc = BinaryRankingMetrics.Auroc(scores, labels);
         TestContext.WriteLine($"image cross-entropy {first:F3} → {last:F3}; image AUROC {auroc:F3}");
         Assert.IsTrue(auroc > 0.95, $"image AUROC {auroc:F3}");
     }

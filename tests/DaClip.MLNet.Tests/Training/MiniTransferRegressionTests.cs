@@ -3,7 +3,7 @@ using DaClip.MLNet.Metrics;
 using DaClip.MLNet.Training.Clip;
 using DaClip.MLNet.Training.Network;
 using DaClip.MLNet.Training.Synthetic;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 
@@ -77,6 +77,6 @@ public sealed class MiniTransferRegressionTests
     }
 
     /// <summary>Mean zero-shot metrics over the held-out categories (the evaluation of <c>daclip bench</c>).</summary>
-    internal static AnomalyDetectionMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images) =>
+    internal static SegmentationMetrics Evaluate(DaClipNetwork network, IReadOnlyList<SyntheticImage> images) =>
         HeldOutEvaluation.Evaluate(network.Predict, network.Options.ImageSize, images).Mean;
 }

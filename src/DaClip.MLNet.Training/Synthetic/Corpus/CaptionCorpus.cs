@@ -1,4 +1,7 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Defects;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>
 /// The captioned synthetic image corpus for contrastive (CLIP-style) pretraining: image <c>i</c> of a partition shows
@@ -11,7 +14,7 @@ namespace DaClip.MLNet.Training.Synthetic;
 /// and the pixels of the default quick-start sets). Rendering is deterministic, as the defect generator's is.
 /// </para>
 /// </summary>
-public sealed class CaptionCorpus
+internal sealed class CaptionCorpus
 {
     private const ulong Domain = 0xC0A9_0C1A_7E57_2026UL;
 

@@ -1,4 +1,7 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Defects;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>One image of the captioned pretraining corpus with the ground truth its caption was composed from.</summary>
 /// <param name="Kind">The object or texture kind.</param>
@@ -9,7 +12,7 @@ namespace DaClip.MLNet.Training.Synthetic;
 /// <param name="Rgb">Pixels, row-major RGB bytes (3 · Size²).</param>
 /// <param name="Mask">Defect mask, row-major, 255 where the defect changed the image (Size²).</param>
 /// <param name="Seed">The seed the image was rendered from.</param>
-public sealed record CaptionedImage(CorpusKind Kind, string? Colour, CorpusDefectKind? Defect, string Caption, int Size, byte[] Rgb, byte[] Mask, ulong Seed)
+internal sealed record CaptionedImage(CorpusKind Kind, string? Colour, CorpusDefectKind? Defect, string Caption, int Size, byte[] Rgb, byte[] Mask, ulong Seed)
 {
     /// <summary>The pixels as planar float RGB in [0, 1] (channel, row, column).</summary>
     public float[] ToChw()

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>A named colour of the corpus palette: the word a caption uses and the colour the renderer paints.</summary>
 internal sealed record CorpusColour(string Name, Rgb Value)

@@ -1,7 +1,7 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>The defect kinds of the captioned pretraining corpus: the seven kinds of the defect generator and a cut.</summary>
-public enum CorpusDefectKind
+internal enum CorpusDefectKind
 {
     /// <summary>A thin scratch.</summary>
     Scratch,

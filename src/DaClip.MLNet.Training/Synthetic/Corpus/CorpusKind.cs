@@ -1,10 +1,12 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>
 /// One object or texture kind of the captioned pretraining corpus: its name, the nouns captions call it by, whether
 /// it is a texture, whether it gets a random palette colour, the defects it can show, and how it is drawn.
 /// </summary>
-public sealed class CorpusKind
+internal sealed class CorpusKind
 {
     private readonly Func<CorpusColour?, SyntheticRandom, double, bool, Scene> _createScene;
 

@@ -1,11 +1,11 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>
 /// The 24 kinds of the captioned pretraining corpus: the eight categories of the defect generator (so that, as with
 /// CLIP's web data, pretraining sees every category DA-CLIP later holds out, though never the same images) and
 /// sixteen procedural ones (nine objects, seven surfaces) in random palette colours.
 /// </summary>
-public static class CorpusKinds
+internal static class CorpusKinds
 {
     private static readonly CorpusDefectKind[] ObjectDefects =
         [CorpusDefectKind.Scratch, CorpusDefectKind.Crack, CorpusDefectKind.Hole, CorpusDefectKind.Stain, CorpusDefectKind.MissingPiece, CorpusDefectKind.Contamination, CorpusDefectKind.Bent, CorpusDefectKind.Cut];

@@ -1,7 +1,7 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>Which part of the captioned corpus an index draws from; each part has its own seed stream.</summary>
-public enum CorpusPartition
+internal enum CorpusPartition
 {
     /// <summary>The images contrastive pretraining trains on.</summary>
     Pretrain,

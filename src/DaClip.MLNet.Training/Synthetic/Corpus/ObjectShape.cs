@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>The outlines of the procedural corpus objects drawn by <see cref="ProceduralObjectScene"/>.</summary>
 internal enum ObjectShape

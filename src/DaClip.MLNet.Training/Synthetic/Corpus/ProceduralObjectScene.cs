@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>
 /// A flat procedural object (<see cref="ObjectShape"/>) of a given colour seen from above on a random tabletop,

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>
 /// A procedural surface (<see cref="TexturePattern"/>) of a given colour filling the image, at a random scale and

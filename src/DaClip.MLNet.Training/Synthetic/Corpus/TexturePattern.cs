@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Corpus;
 
 /// <summary>The surfaces of the procedural corpus textures drawn by <see cref="ProceduralTextureScene"/>.</summary>
 internal enum TexturePattern

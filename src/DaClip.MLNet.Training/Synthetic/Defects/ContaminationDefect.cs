@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Defects;
 
 /// <summary>Foreign matter on the surface: either a cluster of small particles or a single curly fibre, in a colour that stands out from the surface.</summary>
 internal sealed class ContaminationDefect : Defect

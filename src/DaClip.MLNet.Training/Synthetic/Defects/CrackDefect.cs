@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Defects;
 
 /// <summary>A dark jagged crack: two random-walk arms from a start point, widest there, with one or two side branches.</summary>
 internal sealed class CrackDefect : Defect

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Defects;
 
 /// <summary>A straight clean cut: a narrow dark slit with a thin bright lip along one side.</summary>
 internal sealed class CutDefect : Defect

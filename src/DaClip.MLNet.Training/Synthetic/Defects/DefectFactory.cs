@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Defects;
 
 /// <summary>Draws a random defect of a kind for a scene: the scene's own geometric variant when it has one, else the generic painter.</summary>
 internal static class DefectFactory

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Defects;
 
 /// <summary>A hole or poke: an irregular dark cavity lit on its far wall, ringed by a darkened, frayed edge.</summary>
 internal sealed class HoleDefect : Defect

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Defects;
 
 /// <summary>A chunk broken off the product's edge: a jagged bite through which the background shows, with a dark fracture face along its border.</summary>
 internal sealed class MissingPieceDefect : Defect

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Defects;
 
 /// <summary>A thin, slightly curved scratch with tapered ends: bright on dark surfaces, a dark groove on light ones (chosen once per scratch from the surface along it).</summary>
 internal sealed class ScratchDefect : Defect

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Defects;
 
 /// <summary>A translucent stain or colour spot with a blotchy interior and a darker drying ring, in a colour that contrasts with the surface.</summary>
 internal sealed class StainDefect : Defect

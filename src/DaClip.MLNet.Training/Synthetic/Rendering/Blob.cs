@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>An irregular closed shape: a circle whose radius is modulated by a few random harmonics of the angle.</summary>
 internal sealed class Blob

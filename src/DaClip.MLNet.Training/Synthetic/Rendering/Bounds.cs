@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>An axis-aligned rectangle in normalised image units ([0, 1] spans the image).</summary>
 internal readonly record struct Bounds(double X0, double Y0, double X1, double Y1)

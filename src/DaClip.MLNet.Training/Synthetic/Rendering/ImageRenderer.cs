@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Defects;
+
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>
 /// Rasterises a scene, with or without a defect, into 8-bit RGB and the defect's mask.

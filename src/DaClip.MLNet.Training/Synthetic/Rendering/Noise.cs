@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>Deterministic hash noise: per-lattice-point values, smooth value noise and fractal sums of it.</summary>
 internal static class Noise

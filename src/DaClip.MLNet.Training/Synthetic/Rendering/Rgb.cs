@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>A linear RGB colour with channels nominally in [0, 1] (values outside are clamped only when quantised).</summary>
 internal readonly struct Rgb(double r, double g, double b)

@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>
 /// One defect-free product image as a continuous picture over normalised coordinates ([0, 1]^2 spans the image,

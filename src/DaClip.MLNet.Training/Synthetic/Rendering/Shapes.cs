@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>
 /// Signed distance functions (negative inside) in normalised image units, and the helpers that turn them into

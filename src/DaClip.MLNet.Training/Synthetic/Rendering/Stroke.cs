@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>A polyline with a half width at every vertex (linearly interpolated along each segment): scratches, cracks, fibres, traces.</summary>
 internal sealed class Stroke

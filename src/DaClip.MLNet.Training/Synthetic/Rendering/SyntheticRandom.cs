@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>
 /// The generator's own pseudo-random source: xoshiro256** seeded through SplitMix64. Both algorithms are fixed here,

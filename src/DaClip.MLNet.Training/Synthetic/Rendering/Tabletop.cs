@@ -1,4 +1,4 @@
-namespace DaClip.MLNet.Training.Synthetic;
+namespace DaClip.MLNet.Training.Synthetic.Rendering;
 
 /// <summary>The surface an object lies on: a flat colour with cloudy shading, a vignette, and the object's soft drop shadow.</summary>
 internal sealed class Tabletop(Rgb colour, ulong cloudSeed, double vignette, double cloud, double shadow)

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Scenes;
 
 /// <summary>A two-colour gelatin capsule (red cap, ivory body with a printed code) lying on paper, with specular shading.</summary>
 internal sealed class CapsuleScene : Scene

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Scenes;
 
 /// <summary>Loop-pile carpet: a grey-blue base with cloudy shading, pile loops, fibre grain and sparse light flecks.</summary>
 internal sealed class CarpetScene : Scene

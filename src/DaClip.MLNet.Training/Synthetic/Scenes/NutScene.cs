@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Scenes;
 
 /// <summary>A chamfered steel hex nut seen from above on a dark slate table, lit from one side, casting a soft shadow.</summary>
 internal sealed class NutScene : Scene

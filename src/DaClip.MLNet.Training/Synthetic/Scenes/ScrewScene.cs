@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Scenes;
 
 /// <summary>
 /// A steel screw lying in any orientation on a light grey table: rounded head, threaded shaft with serrated edges,

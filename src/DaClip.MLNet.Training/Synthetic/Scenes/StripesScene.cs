@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Scenes;
 
 /// <summary>Striped textile: navy and cream bands with a thin red pinstripe, a gentle waviness and a fine thread texture.</summary>
 internal sealed class StripesScene : Scene

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Scenes;
 
 /// <summary>Basket weave (checker of thread bundles): cells alternate horizontal and vertical bundles of three jute threads, with dark gaps.</summary>
 internal sealed class WeaveScene : Scene

@@ -1,4 +1,6 @@
-namespace DaClip.MLNet.Training.Synthetic;
+using DaClip.MLNet.Training.Synthetic.Rendering;
+
+namespace DaClip.MLNet.Training.Synthetic.Scenes;
 
 /// <summary>Planed wood: roughly horizontal growth rings distorted by noise, dark latewood bands, fibres and pores.</summary>
 internal sealed class WoodScene : Scene

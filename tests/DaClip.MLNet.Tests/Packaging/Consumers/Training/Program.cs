@@ -4,7 +4,7 @@
 using System.Globalization;
 using DaClip.MLNet;
 using DaClip.MLNet.Data;
-using DaClip.MLNet.Training.MLNet;
+using DaClip.MLNet.Training;
 using DaClip.MLNet.Training.Synthetic;
 using Microsoft.ML;
 using Microsoft.ML.Data;
