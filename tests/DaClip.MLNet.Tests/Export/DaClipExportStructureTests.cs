@@ -75,7 +75,7 @@ public sealed class DaClipExportStructureTests
         Assert.AreEqual(0.625f, fromBytes.Threshold);
         Assert.AreEqual(4, fromBytes.PatchGrid);
         Assert.AreEqual("custom", fromBytes.Backbone);
-        Assert.AreEqual(global::DaClip.MLNet.Training.Training.BackboneFingerprint.Of(_net.Clip), fromBytes.BackboneFingerprint);
+        Assert.AreEqual(global::DaClip.MLNet.Training.BackboneFingerprint.Of(_net.Clip), fromBytes.BackboneFingerprint);
         Assert.AreEqual(DaClipModelContract.MethodDaClip, fromBytes.Method);
         Assert.AreEqual("Float32", fromBytes.Precision);
         Assert.IsNull(fromBytes.Int8Form);

@@ -1,7 +1,6 @@
 using DaClip.Cli.Common;
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.MLNet;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using DaClip.Serve;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;

@@ -1,5 +1,4 @@
-using DaClip.MLNet.Training.MLNet;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace DaClip.MLNet.Tests.MLNet;

@@ -1,7 +1,6 @@
 using DaClip.MLNet.Scoring;
 using DaClip.MLNet.Tests.Infrastructure;
-using DaClip.MLNet.Training.MLNet;
-using DaClip.MLNet.Training.Training;
+using DaClip.MLNet.Training;
 using Microsoft.ML;
 using System.Reflection;
 using Microsoft.VisualStudio.TestTools.UnitTesting;

@@ -1,3 +1,4 @@
+using DaClip.MLNet.Pipeline;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
