@@ -146,8 +146,8 @@ public sealed class DaClipModelContractTests
         model.Save(zip, data.Schema);
 
         var spec = (JsonObject)JsonNode.Parse(EmbeddedModel(zip).GetMetadata(DaClipChainLayout.SpecMetadataKey)!)!;
-        CollectionAssert.AreEquivalent(new[] { "ImageColumnName", "ImageKind", "ScoreColumnName", "PredictedLabelColumnName", "ScoreCenteredColumnName", "AnomalyMapColumnName" },
-            spec.Select(p => p.Key).ToArray(), "image size, fit and threshold come from the model's contract");
+        CollectionAssert.AreEquivalent(new[] { "ImageColumnName", "ImageKind", "ScoreColumnName", "PredictedLabelColumnName", "ScoreCenteredColumnName", "AnomalyMapColumnName", "MapSize" },
+            spec.Select(p => p.Key).ToArray(), "image size, fit and threshold come from the model's contract; the map size is the chain's own choice");
 
         // The previous version wrote the image size, fit and threshold into the chain spec as well; such zips still load.
         spec["ImageSize"] = ContractModel.Size;
