@@ -62,7 +62,7 @@ internal static class PretrainCommand
                 if (resumeRun && !File.Exists(checkpointPath))
                     throw new CliUsageException($"--resume: no checkpoint at {checkpointPath}. Run without --resume, or pass --checkpoint.");
                 var provenance = string.Create(CultureInfo.InvariantCulture,
-                    $"daclip pretrain --images {options.Images} --validation {options.ValidationImages} --epochs {options.Epochs} --batch-size {options.BatchSize} --lr {options.LearningRate} --seed {options.Seed} --corpus-seed {options.CorpusSeed} --hard-negatives {(options.HardNegatives ? "true" : "false")} --threads {options.Threads}");
+                    $"daclip pretrain --images {options.Images} --validation {options.ValidationImages} --epochs {options.Epochs} --batch-size {options.BatchSize} --lr {options.LearningRate} --seed {options.Seed} --corpus-seed {options.CorpusSeed}{(options.HardNegatives ? " --hard-negatives true" : "")} --threads {options.Threads}");
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 using var pretrainer = ClipPretrainer.Create(options, m => error.WriteLine(m));
                 error.WriteLine($"Pretraining {pretrainer.Model.Config.Describe()}; vocabulary {pretrainer.Tokenizer.VocabSize} ids.");

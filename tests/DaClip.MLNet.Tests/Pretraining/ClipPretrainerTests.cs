@@ -90,8 +90,8 @@ public class ClipPretrainerTests
     [TestMethod]
     public void HardNegativePairsShareABatchAndNeedEvenSizes()
     {
-        using var p = ClipPretrainer.Create(Small());
-        Assert.IsTrue(p.Options.HardNegatives, "hard negatives are the default");
+        using var p = ClipPretrainer.Create(Small() with { HardNegatives = true });
+        Assert.IsFalse(new ClipPretrainingOptions().HardNegatives, "the shipped mini's setting stays the default");
         for (int epoch = 0; epoch < 3; epoch++)
         {
             var order = p.EpochOrder(epoch, 64);
@@ -105,9 +105,10 @@ public class ClipPretrainerTests
         CollectionAssert.AreNotEqual(p.EpochOrder(0, 64), p.EpochOrder(1, 64), "each epoch shuffles the pairs anew");
         using var unpaired = ClipPretrainer.Create(Small() with { HardNegatives = false });
         Assert.IsTrue(Enumerable.Range(0, 32).Any(i => unpaired.EpochOrder(0, 64)[2 * i] % 2 != 0));
-        Assert.ThrowsExactly<DaClipException>(() => ClipPretrainer.Create(Small() with { Images = 63 }));
-        Assert.ThrowsExactly<DaClipException>(() => ClipPretrainer.Create(Small() with { BatchSize = 15 }));
+        Assert.ThrowsExactly<DaClipException>(() => ClipPretrainer.Create(Small() with { HardNegatives = true, Images = 63 }));
+        Assert.ThrowsExactly<DaClipException>(() => ClipPretrainer.Create(Small() with { HardNegatives = true, BatchSize = 15 }));
         StringAssert.Contains(p.Options.Describe(), "hard_negatives=true");
+        Assert.IsFalse(unpaired.Options.Describe().Contains("hard_negatives", StringComparison.Ordinal), "the default's provenance string is unchanged");
     }
 
     private sealed class Progress(Action<ClipPretrainingProgress> onReport) : IProgress<ClipPretrainingProgress>

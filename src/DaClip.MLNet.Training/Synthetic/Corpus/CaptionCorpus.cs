@@ -65,7 +65,7 @@ public sealed class CaptionCorpus
         var kind = CorpusKinds.All[pick.Next(CorpusKinds.All.Count)];
         var colour = kind.IsColoured ? CorpusColour.Draw(pick) : null;
         int first = paired || pick.Chance(AnomalousFraction) ? pick.Next(kind.DefectKinds.Count) : -1;
-        int minChanged = paired ? (int)Math.Ceiling(MinPairedDefectShare * ImageSize * ImageSize) : 1;
+        int minChanged = (int)Math.Ceiling(MinPairedDefectShare * ImageSize * ImageSize);
         int attempts = 4 * kind.DefectKinds.Count;
         for (int attempt = 0; ; attempt++)
         {
@@ -78,15 +78,15 @@ public sealed class CaptionCorpus
             {
                 var (rgb, mask) = ImageRenderer.Render((rng, pixel, aa) => kind.CreateScene(colour, rng, pixel, aa), Painter(defect),
                     kind.Name, defect?.ToString(), renderSeed, ImageSize, antiAlias: true);
-                if (defect is not null && attempt < attempts - 1 && mask.Count(m => m != 0) < minChanged) continue;
+                if (paired && defect is not null && attempt < attempts - 1 && mask.Count(m => m != 0) < minChanged) continue;
                 if (paired && index % 2 == 0)
                 {
                     // The flawless half: the same scene seed without the painter is the defective image minus its defect.
                     (rgb, mask) = ImageRenderer.Render((rng, pixel, aa) => kind.CreateScene(colour, rng, pixel, aa), null, kind.Name, null, renderSeed, ImageSize, antiAlias: true);
                     defect = null;
                 }
-                var caption = CaptionWriter.Write(kind, colour?.Name, defect, mask, ImageSize, new SyntheticRandom(SyntheticRandom.Mix(seed, 3)));
-                return new CaptionedImage(kind, colour?.Name, defect, caption, ImageSize, rgb, mask, renderSeed);
+                var caption = Caption(paired, kind, colour?.Name, defect, mask, ImageSize, new SyntheticRandom(SyntheticRandom.Mix(seed, 3)));
+                return new CaptionedImage(kind, colour?.Name, defect, caption, ImageSize, rgb, mask, renderSeed) { Paired = paired };
             }
             catch (DaClipException) when (attempt < attempts)
             {
@@ -107,7 +107,11 @@ public sealed class CaptionCorpus
     /// </summary>
     public static string Recaption(CaptionedImage image, int variant) => variant == 0
         ? image.Caption
-        : CaptionWriter.Write(image.Kind, image.Colour, image.Defect, image.Mask, image.Size, new SyntheticRandom(SyntheticRandom.Mix(image.Seed, 4, (ulong)variant)));
+        : Caption(image.Paired, image.Kind, image.Colour, image.Defect, image.Mask, image.Size, new SyntheticRandom(SyntheticRandom.Mix(image.Seed, 4, (ulong)variant)));
+
+    private static string Caption(bool paired, CorpusKind kind, string? colour, CorpusDefectKind? defect, byte[] mask, int size, SyntheticRandom rng) => paired
+        ? CaptionWriter.WritePaired(kind, colour, defect, mask, size, rng)
+        : CaptionWriter.Write(kind, colour, defect, mask, size, rng);
 
     /// <summary>Every text a caption can contain (for building a word vocabulary): the fixed caption words, the kind nouns, the colour names.</summary>
     public static IEnumerable<string> Lexicon() =>
