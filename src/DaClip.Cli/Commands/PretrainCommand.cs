@@ -26,6 +26,7 @@ internal static class PretrainCommand
         var lr = new Option<double>("--lr") { Description = "Peak AdamW learning rate.", HelpName = "X", DefaultValueFactory = _ => defaults.LearningRate };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffles.", HelpName = "N", DefaultValueFactory = _ => defaults.Seed };
         var corpusSeed = new Option<int>("--corpus-seed") { Description = "Seed of the caption corpus.", HelpName = "N", DefaultValueFactory = _ => defaults.CorpusSeed };
+        var hardNegatives = new Option<bool>("--hard-negatives") { Description = "Pair every scene's flawless and defective rendering in one batch, captions differing in the state words (true/false).", HelpName = "true|false", DefaultValueFactory = _ => defaults.HardNegatives };
         var threads = CliOptions.Positive(new Option<int>("--threads") { Description = "libtorch CPU threads (the result is reproducible for a fixed count).", HelpName = "N", DefaultValueFactory = _ => defaults.Threads ?? 1 });
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Pretraining checkpoint rewritten after every epoch; default <out>.checkpoint.safetensors.", HelpName = "path" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint (same settings)." };
@@ -34,7 +35,7 @@ internal static class PretrainCommand
         var command = new Command("pretrain",
             "Pretrain a small CLIP contrastively on the captioned synthetic corpus and write it as a backbone file (the embedded 'mini'). " +
             "Example: daclip pretrain --out src/DaClip.MLNet.Training/Backbones/mini.safetensors");
-        foreach (var o in new Option[] { output, images, validation, epochs, batchSize, lr, seed, corpusSeed, threads, checkpoint, resume, json })
+        foreach (var o in new Option[] { output, images, validation, epochs, batchSize, lr, seed, corpusSeed, hardNegatives, threads, checkpoint, resume, json })
             command.Options.Add(o);
         command.SetAction((parse, cancellation) =>
         {
@@ -51,6 +52,7 @@ internal static class PretrainCommand
                     LearningRate = parse.GetValue(lr),
                     Seed = parse.GetValue(seed),
                     CorpusSeed = parse.GetValue(corpusSeed),
+                    HardNegatives = parse.GetValue(hardNegatives),
                     Threads = parse.GetValue(threads),
                 };
                 var outPath = Path.GetFullPath(parse.GetValue(output)!);
@@ -60,7 +62,7 @@ internal static class PretrainCommand
                 if (resumeRun && !File.Exists(checkpointPath))
                     throw new CliUsageException($"--resume: no checkpoint at {checkpointPath}. Run without --resume, or pass --checkpoint.");
                 var provenance = string.Create(CultureInfo.InvariantCulture,
-                    $"daclip pretrain --images {options.Images} --validation {options.ValidationImages} --epochs {options.Epochs} --batch-size {options.BatchSize} --lr {options.LearningRate} --seed {options.Seed} --corpus-seed {options.CorpusSeed} --threads {options.Threads}");
+                    $"daclip pretrain --images {options.Images} --validation {options.ValidationImages} --epochs {options.Epochs} --batch-size {options.BatchSize} --lr {options.LearningRate} --seed {options.Seed} --corpus-seed {options.CorpusSeed}{(options.HardNegatives ? " --hard-negatives true" : "")} --threads {options.Threads}");
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 using var pretrainer = ClipPretrainer.Create(options, m => error.WriteLine(m));
                 error.WriteLine($"Pretraining {pretrainer.Model.Config.Describe()}; vocabulary {pretrainer.Tokenizer.VocabSize} ids.");

@@ -83,7 +83,7 @@ internal sealed class ClipPretrainer : IDisposable
             startEpoch = ClipPretrainingCheckpoint.Load(resumeFrom, this);
             _log($"Resuming from {resumeFrom} after epoch {startEpoch}.");
         }
-        var corpus = new CaptionCorpus(o.CorpusSeed, Model.Config.ImageResolution, o.AnomalousFraction);
+        var corpus = new CaptionCorpus(o.CorpusSeed, Model.Config.ImageResolution, o.AnomalousFraction) { PairedNegatives = o.HardNegatives };
         var renderClock = Stopwatch.StartNew();
         var train = Render(corpus, CorpusPartition.Pretrain, o.Images, progress, cancellation);
         var validation = Render(corpus, CorpusPartition.Validation, o.ValidationImages, null, cancellation);
@@ -189,12 +189,23 @@ internal sealed class ClipPretrainer : IDisposable
         return 0.5 * o.LearningRate * (1 + Math.Cos(Math.PI * Math.Min(1.0, progress)));
     }
 
-    /// <summary>The visiting order of epoch <paramref name="epoch"/> (0-based): a Fisher-Yates shuffle seeded by (Seed, epoch).</summary>
+    /// <summary>
+    /// The visiting order of epoch <paramref name="epoch"/> (0-based): a Fisher-Yates shuffle seeded by (Seed, epoch); with
+    /// <see cref="ClipPretrainingOptions.HardNegatives"/> the pairs are shuffled and each stays adjacent (flawless first),
+    /// so that with an even batch size both halves of a pair share a batch.
+    /// </summary>
     public int[] EpochOrder(int epoch, int count)
     {
-        var order = Enumerable.Range(0, count).ToArray();
-        new Random(unchecked(Options.Seed * 1_000_003 + epoch)).Shuffle(order);
-        return order;
+        var rng = new Random(unchecked(Options.Seed * 1_000_003 + epoch));
+        if (!Options.HardNegatives)
+        {
+            var order = Enumerable.Range(0, count).ToArray();
+            rng.Shuffle(order);
+            return order;
+        }
+        var pairs = Enumerable.Range(0, count / 2).ToArray();
+        rng.Shuffle(pairs);
+        return [.. pairs.SelectMany(p => new[] { 2 * p, 2 * p + 1 })];
     }
 
     /// <summary>Renders <paramref name="count"/> images of a partition (in parallel; the result depends only on the indices).</summary>

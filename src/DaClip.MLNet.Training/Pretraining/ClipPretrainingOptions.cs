@@ -1,4 +1,5 @@
 using DaClip.MLNet.Training.Clip;
+using DaClip.MLNet.Training.Synthetic;
 
 namespace DaClip.MLNet.Training.Pretraining;
 
@@ -22,6 +23,15 @@ internal sealed record ClipPretrainingOptions
 
     /// <summary>Share of corpus images with a defect (0.5).</summary>
     public double AnomalousFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// Hard negatives (true): the images come in pairs, the flawless and the defective rendering of one scene, with
+    /// captions that differ in the state words (<see cref="Synthetic.Corpus.CaptionCorpus.PairedNegatives"/>), and both halves of a pair
+    /// always share a batch, so the InfoNCE loss can only match them by the defect. <see cref="AnomalousFraction"/> is
+    /// then one half by construction. False (the default, the shipped <c>mini</c>'s setting): independent images.
+    /// Measured (docs/pretraining.md): with hard negatives the class token still did not tell damaged from flawless.
+    /// </summary>
+    public bool HardNegatives { get; init; }
 
     /// <summary>Passes over the images (8); every pass re-captions each image with fresh templates and synonyms.</summary>
     public int Epochs { get; init; } = 8;
@@ -58,10 +68,12 @@ internal sealed record ClipPretrainingOptions
         if (WeightDecay < 0) throw new DaClipException($"ClipPretrainingOptions.WeightDecay = {WeightDecay}: must be 0 or more.");
         if (WarmupSteps < 0) throw new DaClipException($"ClipPretrainingOptions.WarmupSteps = {WarmupSteps}: must be 0 or more.");
         if (AnomalousFraction is < 0 or > 1) throw new DaClipException($"ClipPretrainingOptions.AnomalousFraction = {AnomalousFraction}: use 0 to 1.");
+        if (HardNegatives && (Images % 2 != 0 || BatchSize % 2 != 0))
+            throw new DaClipException($"ClipPretrainingOptions.Images = {Images} and BatchSize = {BatchSize}: with HardNegatives both must be even (images come in flawless/defective pairs).");
         if (Threads is < 1) throw new DaClipException($"ClipPretrainingOptions.Threads = {Threads}: use at least 1, or null for libtorch's default.");
     }
 
     /// <summary>A one-line description of the corpus and schedule, stored in the weights' provenance.</summary>
     public string Describe() =>
-        FormattableString.Invariant($"seed={Seed};corpus_seed={CorpusSeed};images={Images};validation={ValidationImages};anomalous={AnomalousFraction};epochs={Epochs};batch={BatchSize};lr={LearningRate};wd={WeightDecay};warmup={WarmupSteps};threads={Threads?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}");
+        FormattableString.Invariant($"seed={Seed};corpus_seed={CorpusSeed};images={Images};validation={ValidationImages};anomalous={AnomalousFraction};{(HardNegatives ? "hard_negatives=true;" : "")}epochs={Epochs};batch={BatchSize};lr={LearningRate};wd={WeightDecay};warmup={WarmupSteps};threads={Threads?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}");
 }

@@ -88,6 +88,30 @@ public class ClipPretrainerTests
         Assert.ThrowsExactly<DaClipException>(() => ClipPretrainer.Create(Small() with { Config = ClipConfig.Tiny }));
     }
 
+    [TestMethod]
+    public void HardNegativePairsShareABatchAndNeedEvenSizes()
+    {
+        using var p = ClipPretrainer.Create(Small() with { HardNegatives = true });
+        Assert.IsFalse(new ClipPretrainingOptions().HardNegatives, "the shipped mini's setting stays the default");
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            var order = p.EpochOrder(epoch, 64);
+            CollectionAssert.AreEquivalent(Enumerable.Range(0, 64).ToArray(), order);
+            for (int i = 0; i < order.Length; i += 2)
+            {
+                Assert.AreEqual(0, order[i] % 2, "the flawless half comes first");
+                Assert.AreEqual(order[i] + 1, order[i + 1], "the defective half follows it in the same batch");
+            }
+        }
+        CollectionAssert.AreNotEqual(p.EpochOrder(0, 64), p.EpochOrder(1, 64), "each epoch shuffles the pairs anew");
+        using var unpaired = ClipPretrainer.Create(Small() with { HardNegatives = false });
+        Assert.IsTrue(Enumerable.Range(0, 32).Any(i => unpaired.EpochOrder(0, 64)[2 * i] % 2 != 0));
+        Assert.ThrowsExactly<DaClipException>(() => ClipPretrainer.Create(Small() with { HardNegatives = true, Images = 63 }));
+        Assert.ThrowsExactly<DaClipException>(() => ClipPretrainer.Create(Small() with { HardNegatives = true, BatchSize = 15 }));
+        StringAssert.Contains(p.Options.Describe(), "hard_negatives=true");
+        Assert.IsFalse(unpaired.Options.Describe().Contains("hard_negatives", StringComparison.Ordinal), "the default's provenance string is unchanged");
+    }
+
     private sealed class Progress(Action<ClipPretrainingProgress> onReport) : IProgress<ClipPretrainingProgress>
     {
         public void Report(ClipPretrainingProgress value) => onReport(value);

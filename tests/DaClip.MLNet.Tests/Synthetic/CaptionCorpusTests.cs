@@ -49,8 +49,9 @@ public class CaptionCorpusTests
             else
             {
                 Assert.IsTrue(img.Mask.All(m => m == 0));
-                Assert.IsFalse(words.Overlaps(DamageWords), img.Caption);
-                Assert.IsFalse(Enum.GetValues<CorpusDefectKind>().Any(k => words.Overlaps(DefectWords(k))), img.Caption);
+                var affirmed = Affirmed(img.Caption);
+                Assert.IsFalse(affirmed.Overlaps(DamageWords), img.Caption);
+                Assert.IsFalse(Enum.GetValues<CorpusDefectKind>().Any(k => affirmed.Overlaps(DefectWords(k))), img.Caption);
             }
             bool namesKind = img.Kind.Nouns.Any(n => img.Caption.Contains(n, StringComparison.Ordinal)) || words.Overlaps(["object", "surface", "texture"]);
             Assert.IsTrue(namesKind, img.Caption);
@@ -63,7 +64,7 @@ public class CaptionCorpusTests
     public void PromptWordsOccurWithTheirNaturalMeaning()
     {
         var images = Sample.Value;
-        var normal = images.Where(i => i.Defect is null).Select(i => Words(i.Caption)).ToList();
+        var normal = images.Where(i => i.Defect is null).Select(i => Affirmed(i.Caption)).ToList();
         var anomalous = images.Where(i => i.Defect is not null).Select(i => Words(i.Caption)).ToList();
         Assert.IsTrue(normal.Any(w => w.Contains("object")) && anomalous.Any(w => w.Contains("object")), "'object' names the thing, defective or not");
         foreach (var w in new[] { "damaged", "broken", "flaw", "defect", "damage" })
@@ -72,6 +73,8 @@ public class CaptionCorpusTests
             Assert.IsFalse(normal.Any(c => c.Contains(w)), $"'{w}' never describes a defect-free image");
         }
         Assert.IsTrue(normal.Any(c => c.Contains("flawless") || c.Contains("perfect")));
+        Assert.IsFalse(images.Any(i => new[] { "without defect", "without damage", "without flaw", " with no " }.Any(n => i.Caption.Contains(n, StringComparison.Ordinal))),
+            "independent images never negate a prompt word");
         Assert.IsTrue(images.Select(i => i.Caption).Distinct().Count() > images.Length / 2, "templates and synonyms vary");
     }
 
@@ -115,6 +118,56 @@ public class CaptionCorpusTests
         Assert.IsGreaterThan(10, corpusPixels.Count);
         var heldOut = new SyntheticDefectGenerator(SyntheticDefectSplit.Default.HeldOutOptions(new SyntheticDefectOptions { ImageSize = 64, Seed = 1001, TrainGoodPerClass = 0, TestGoodPerClass = 4, TestAnomalousPerClass = 8 }));
         foreach (var img in heldOut.Images()) Assert.IsFalse(corpusPixels.Contains(Convert.ToHexString(SHA256.HashData(img.Rgb))));
+    }
+
+    [TestMethod]
+    public void PairedNegativesShowOneSceneFlawlessAndDefective()
+    {
+        var corpus = new CaptionCorpus(seed: 7, imageSize: 48) { PairedNegatives = true };
+        int minChanged = (int)Math.Ceiling(CaptionCorpus.MinPairedDefectShare * 48 * 48);
+        int differentCaptions = 0;
+        for (int k = 0; k < 24; k++)
+        {
+            var good = corpus.Render(CorpusPartition.Validation, 2 * k);
+            var bad = corpus.Render(CorpusPartition.Validation, 2 * k + 1);
+            Assert.IsNull(good.Defect);
+            Assert.IsNotNull(bad.Defect);
+            Assert.AreEqual(good.Kind, bad.Kind);
+            Assert.AreEqual(good.Colour, bad.Colour);
+            Assert.AreEqual(good.Seed, bad.Seed, "one scene seed");
+            Assert.IsTrue(good.Mask.All(m => m == 0));
+            int changed = bad.Mask.Count(m => m != 0);
+            Assert.IsGreaterThanOrEqualTo(minChanged, changed, $"pair {k}: a paired defect is visible");
+            for (int i = 0; i < good.Mask.Length; i++)
+                if (bad.Mask[i] == 0)
+                    for (int c = 0; c < 3; c++) Assert.AreEqual(good.Rgb[3 * i + c], bad.Rgb[3 * i + c], $"pair {k}: outside the defect the two images are identical");
+            var g = Words(good.Caption);
+            var b = Words(bad.Caption);
+            if (!g.SetEquals(b)) differentCaptions++;
+            Assert.IsFalse(Affirmed(good.Caption).Overlaps(DamageWords), good.Caption);
+            Assert.IsTrue(b.Overlaps(DamageWords) || b.Overlaps(DefectWords(bad.Defect!.Value)), bad.Caption);
+        }
+        Assert.AreEqual(24, differentCaptions, "the two captions of a pair always differ");
+        var images = Enumerable.Range(0, 240).Select(i => corpus.Render(CorpusPartition.Pretrain, i)).ToArray();
+        Assert.HasCount(120, images.Where(i => i.Defect is null));
+        var negated = images.Where(i => i.Defect is null).Select(i => i.Caption).Where(c => c.Contains(" without ", StringComparison.Ordinal) || c.Contains(" with no ", StringComparison.Ordinal)).ToList();
+        Assert.IsGreaterThan(5, negated.Count, "WinCLIP's 'without defect' has a meaning: defect-free images are captioned with negations");
+        Assert.IsTrue(negated.Any(c => c.Contains("without defect", StringComparison.Ordinal) || c.Contains("without damage", StringComparison.Ordinal) || c.Contains("without flaw", StringComparison.Ordinal)));
+        Assert.IsFalse(images.Where(i => i.Defect is not null).Any(i => i.Caption.Contains(" without ", StringComparison.Ordinal) || i.Caption.Contains(" with no ", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The caption's words outside a negation ("without defect", "with no damage" leave out "defect"/"damage").</summary>
+    private static HashSet<string> Affirmed(string caption)
+    {
+        var words = caption.Split([' ', '.', ',', ':'], StringSplitOptions.RemoveEmptyEntries);
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        bool negated = false;
+        for (int i = 0; i < words.Length; i++)
+        {
+            if (words[i] == "without" || (words[i] == "no" && i > 0 && words[i - 1] == "with")) negated = true;
+            else if (!negated) kept.Add(words[i]);
+        }
+        return kept;
     }
 
     private static HashSet<string> Words(string caption) =>

@@ -21,8 +21,11 @@ public sealed class MiniTransferRegressionTests
     /// <summary>Required gain of the trained network over the untrained one, in AUROC points, at image and pixel level.</summary>
     public const double Margin = 0.05;
 
-    /// <summary>Epochs: 5 on 72 images (2 epochs were not enough for the pixel level to gain, docs/pretraining.md).</summary>
-    public const int Epochs = 5;
+    /// <summary>Epochs: 2 on 72 images (the "1-2 epochs"; docs/pretraining.md records the measured gains).</summary>
+    public const int Epochs = 2;
+
+    /// <summary>Peak learning rate: three times the default, so that 2 epochs (18 steps of 8 images) move the network as far as 5 did.</summary>
+    public const double LearningRate = 3e-3;
 
     /// <summary>The input side: mini's native resolution.</summary>
     public const int Size = 64;
@@ -45,7 +48,7 @@ public sealed class MiniTransferRegressionTests
         using var backbone = ClipBackbone.Load(ClipBackbone.MiniName);
         var options = new DaClipModelOptions { ImageSize = Size };
         var trainer = DaClipTrainer.Create(backbone.Model, PromptBank.Create(options, backbone.Tokenizer, backbone.Model.Config.ContextLength), options,
-            new DaClipTrainingOptions { Epochs = Epochs, BatchSize = 8, Seed = 1, FeatureCache = FeatureCacheMode.Memory, Threads = 1 });
+            new DaClipTrainingOptions { Epochs = Epochs, BatchSize = 8, LearningRate = LearningRate, Seed = 1, FeatureCache = FeatureCacheMode.Memory, Threads = 1 });
         var before = Evaluate(trainer.Network, test);
         Assert.AreEqual(0.0, AdapterUpNorm(trainer.Network), "the residual Token Adapters start at identity (up = 0)");
         trainer.Train(train);

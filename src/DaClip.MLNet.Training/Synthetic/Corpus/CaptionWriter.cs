@@ -7,8 +7,12 @@ namespace DaClip.MLNet.Training.Synthetic.Corpus;
 /// place and size) with varied templates and synonyms, e.g. "a photo of a flawless red washer.", "a scratched wooden
 /// board.", "a damaged object with a hole near the top." The words of DA-CLIP's object-agnostic prompts (object,
 /// damaged, broken, flaw, defect, damage) occur with their natural meaning: the quality words only in captions of
-/// images that are (or are not) defective; no caption negates them ("without defect"), so that each word alone
-/// points one way.
+/// images that are (or are not) defective. Independent images (the shipped <c>mini</c>'s corpus) are captioned by
+/// <see cref="Write"/>, where no caption negates them ("without defect"), so each word alone points one way. The
+/// hard-negative pairs of <see cref="CaptionCorpus.PairedNegatives"/> are captioned by <see cref="WritePaired"/>, which
+/// also negates them for defect-free images ("a red washer without defect", "a wooden board with no damage", as
+/// WinCLIP's normal prompts do) and draws noun, colour and template before anything the state decides, so that the
+/// flawless and the defective caption of one scene differ in the state words. Both use only words of the same vocabulary.
 /// </summary>
 internal static class CaptionWriter
 {
@@ -16,12 +20,15 @@ internal static class CaptionWriter
     private static readonly string[] DamagedWords = ["damaged", "defective", "broken", "faulty", "flawed", "anomalous"];
     private static readonly string[] NoDefectPhrases = ["in perfect condition", "in good condition", "as new", "without any marks", "in mint condition"];
     private static readonly string[] GenericDefects = ["a flaw", "a defect", "damage", "an anomaly"];
+    private static readonly string[] PairedGenericDefects = ["a flaw", "a defect", "damage", "an anomaly", "flaw", "defect"];
+    private static readonly string[] NegatedDefects = ["defect", "damage", "flaw", "any defect", "any damage", "a flaw"];
+    private static readonly string[] AbsentDefects = ["defect", "damage", "flaw", "marks"];
 
     /// <summary>Every word a caption can use besides the kind nouns and colour names (for the vocabulary).</summary>
     public static IEnumerable<string> FixedTexts() =>
-        NormalWords.Concat(DamagedWords).Concat(NoDefectPhrases).Concat(GenericDefects)
+        NormalWords.Concat(DamagedWords).Concat(NoDefectPhrases).Concat(GenericDefects).Concat(PairedGenericDefects).Concat(NegatedDefects).Concat(AbsentDefects)
             .Concat(Enum.GetValues<CorpusDefectKind>().SelectMany(k => DefectNouns(k).Concat(DefectAdjectives(k))))
-            .Concat(["a photo of a the an object surface texture with on in near at side top bottom left right upper lower centre small large . , : close-up of this is"]);
+            .Concat(["a photo of a the an object surface texture with on in near at side top bottom left right upper lower centre small large . , : close-up of this is without no"]);
 
     /// <summary>The caption of an image of <paramref name="kind"/>.</summary>
     /// <param name="kind">The kind shown.</param>
@@ -61,6 +68,50 @@ internal static class CaptionWriter
             3 => $"a photo of a {thing} with {Pick(rng, GenericDefects)}: {article} {sized}{defectNoun}{place}.",
             4 => $"a {Pick(rng, DamagedWords)} object with {article} {sized}{defectNoun}{place}.",
             _ => $"a {Pick(rng, DamagedWords)} {coloured}{noun}, {Pick(rng, DefectAdjectives(d))}{place}.",
+        };
+    }
+
+    /// <summary>
+    /// The caption of one half of a hard-negative pair: the same <paramref name="rng"/> seed for both halves gives the
+    /// same noun, colour and template, so the captions differ in the state words (and a defect-free caption may
+    /// negate them: "without defect", "with no damage").
+    /// </summary>
+    public static string WritePaired(CorpusKind kind, string? colour, CorpusDefectKind? defect, byte[] mask, int size, SyntheticRandom rng)
+    {
+        var noun = Pick(rng, kind.Nouns);
+        var genericNoun = kind.IsTexture ? Pick(rng, ["surface", "texture", "object"]) : "object";
+        var coloured = colour is not null && rng.Chance(0.6) ? colour + " " : "";
+        var thing = rng.Chance(0.12) ? genericNoun : coloured + noun;
+        int template = rng.Next(8);
+        if (defect is not { } d)
+        {
+            return template switch
+            {
+                0 => $"a photo of a {Pick(rng, NormalWords)} {thing}.",
+                1 => $"a photo of a {thing}.",
+                2 => $"a {Pick(rng, NormalWords)} {thing}.",
+                3 => $"a {thing} {Pick(rng, NoDefectPhrases)}.",
+                4 => $"a photo of the {Pick(rng, NormalWords)} {thing}.",
+                5 => $"a photo of a {thing} without {Pick(rng, NegatedDefects)}.",
+                6 => $"a {thing} with no {Pick(rng, AbsentDefects)}.",
+                _ => kind.IsTexture ? $"a close-up photo of a {Pick(rng, NormalWords)} {thing}." : $"a {Pick(rng, NormalWords)} object: a {coloured}{noun}.",
+            };
+        }
+        var place = rng.Chance(0.6) ? Place(mask, size) : "";
+        var extent = Extent(mask, size, kind.IsTexture);
+        var sized = extent.Length > 0 && rng.Chance(0.5) ? extent + " " : "";
+        var defectNoun = Pick(rng, DefectNouns(d));
+        var article = Article(sized.Length > 0 ? sized : defectNoun);
+        return template switch
+        {
+            0 => $"a photo of a {Pick(rng, DamagedWords)} {thing} with {article} {sized}{defectNoun}{place}.",
+            1 => $"a {Pick(rng, DefectAdjectives(d))} {thing}.",
+            2 => $"a {Pick(rng, DamagedWords)} {thing}.",
+            3 => $"a {thing} with {article} {sized}{defectNoun}{place}.",
+            4 => $"a photo of the {Pick(rng, DamagedWords)} {thing}.",
+            5 => $"a photo of a {thing} with {Pick(rng, PairedGenericDefects)}.",
+            6 => $"a {thing} with {article} {sized}{defectNoun}{place}.",
+            _ => kind.IsTexture ? $"a close-up photo of a {Pick(rng, DamagedWords)} {thing}." : $"a {Pick(rng, DamagedWords)} object: a {coloured}{noun}.",
         };
     }
 

@@ -14,6 +14,9 @@ namespace DaClip.MLNet.Training.Synthetic.Corpus;
 /// <param name="Seed">The seed the image was rendered from.</param>
 internal sealed record CaptionedImage(CorpusKind Kind, string? Colour, CorpusDefectKind? Defect, string Caption, int Size, byte[] Rgb, byte[] Mask, ulong Seed)
 {
+    /// <summary>True for one half of a hard-negative pair (<see cref="CaptionCorpus.PairedNegatives"/>): re-captions then keep the pair's shared caption stream.</summary>
+    public bool Paired { get; init; }
+
     /// <summary>The pixels as planar float RGB in [0, 1] (channel, row, column).</summary>
     public float[] ToChw()
     {
