@@ -83,6 +83,25 @@ public class Case4DisposeWhileScoringTests
     }
 
     /// <summary>
+    /// The cause of the intermittent NullReferenceException inside ONNX Runtime in the test above: ML.NET's
+    /// <c>GetRowCursor</c> split the rows over worker threads that ran the ONNX model ahead of the reader, outside the
+    /// cursor's guarded calls, so a dispose between two reads released the session under a worker's run. A cursor of
+    /// <see cref="DaClipTransformer.Transform"/> now pulls every row on the reading thread.
+    /// </summary>
+    [TestMethod]
+    public void Transformer_CursorOfTransform_PullsRowsOnTheReadingThreadOnly()
+    {
+        var ml = new MLContext(seed: 1);
+        var input = new ThreadRecordingDataView(_f.Rows(ml));
+        using var model = ml.Transforms.ApplyDaClipModel(_f.ModelPath).Fit(_f.Rows(ml));
+        var scores = model.Transform(input).GetColumn<float>("Score").ToArray();
+        Assert.HasCount(_expected.Length, scores);
+        for (int i = 0; i < scores.Length; i++) Assert.AreEqual(_expected[i], scores[i], 1e-5, $"cursor image {i}");
+        int reader = Environment.CurrentManagedThreadId;
+        Assert.AreEqual($"{reader}", string.Join(",", input.Threads.Keys.Order()), "threads that pulled input rows (the reading thread is the only one allowed)");
+    }
+
+    /// <summary>
     /// Runs <paramref name="call"/> on <see cref="Threads"/> threads, at most <see cref="MaxCalls"/> times each, and
     /// <paramref name="dispose"/> on this thread once every thread has made two calls. A thread stops at its first
     /// <see cref="ObjectDisposedException"/> (counted as refused); any other exception fails the test.
