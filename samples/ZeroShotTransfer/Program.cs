@@ -111,30 +111,27 @@ static void Run(ZeroShotSettings settings)
     model.Save(modelPath, training.Schema);
     Console.WriteLine($"Model saved to {modelPath} after {clock.Elapsed:hh\\:mm\\:ss}.");
 
-    // 3. Score VisA. ScoreBatch runs ONNX Runtime in batches (faster than ML.NET's row-at-a-time Transform, same
-    //    numbers); a chunk of images at a time keeps memory bounded. The report builder evaluates each image as it
-    //    comes (streaming mode: a histogram per class instead of every pixel score; 2,162 maps of 518 x 518 are 580
-    //    million pixels) and keeps only the maps of the worst cases it will show.
+    // 3. Score VisA. ScoreStream runs ONNX Runtime in batches (faster than ML.NET's row-at-a-time Transform, same
+    //    numbers) and yields the predictions lazily, a few batches at a time, so memory stays bounded. The report
+    //    builder evaluates each image as it comes (streaming mode: a histogram per class instead of every pixel score;
+    //    2,162 maps of 518 x 518 are 580 million pixels) and keeps only the maps of the worst cases it will show.
     var report = new AnomalyReportBuilder(new SegmentationEvaluatorOptions { Mode = SegmentationEvaluationMode.Streaming }, fit: model.Fit);
-    const int chunkSize = 64;
-    for (int start = 0; start < visa.Samples.Count; start += chunkSize)
+    int index = 0;
+    foreach (DaClipPrediction prediction in model.ScoreStream(visa.Samples.ToDataView(mlContext), settings.BatchSize))
     {
-        var chunk = visa.Samples.Skip(start).Take(chunkSize).ToList();
-        IReadOnlyList<DaClipPrediction> predictions = model.ScoreBatch(chunk.ToDataView(mlContext), batchSize: settings.BatchSize);
-        for (int i = 0; i < chunk.Count; i++)
+        var sample = visa.Samples[index++];
+        report.Add(new AnomalyReportImage
         {
-            report.Add(new AnomalyReportImage
-            {
-                ClassName = chunk[i].Class,
-                IsAnomalous = chunk[i].Label,
-                Score = predictions[i].Score,
-                PredictedAnomalous = predictions[i].PredictedLabel,
-                ImagePath = chunk[i].ImagePath,
-                MaskPath = chunk[i].MaskPath,
-                AnomalyMap = predictions[i].AnomalyMap,
-            });
-        }
-        Console.WriteLine($"   [{clock.Elapsed:hh\\:mm\\:ss}] scored {start + chunk.Count}/{visa.Samples.Count} VisA images");
+            ClassName = sample.Class,
+            IsAnomalous = sample.Label,
+            Score = prediction.Score,
+            PredictedAnomalous = prediction.PredictedLabel,
+            ImagePath = sample.ImagePath,
+            MaskPath = sample.MaskPath,
+            AnomalyMap = prediction.AnomalyMap,
+        });
+        if (index % 64 == 0 || index == visa.Samples.Count)
+            Console.WriteLine($"   [{clock.Elapsed:hh\\:mm\\:ss}] scored {index}/{visa.Samples.Count} VisA images");
     }
     AnomalyReportInput reportInput = report.Build("DA-CLIP zero-shot: trained on MVTec AD, tested on VisA") with
     {
