@@ -39,10 +39,7 @@ internal static class CaptionWriter
     /// <param name="rng">The caption's own random stream.</param>
     public static string Write(CorpusKind kind, string? colour, CorpusDefectKind? defect, byte[] mask, int size, SyntheticRandom rng)
     {
-        var noun = Pick(rng, kind.Nouns);
-        var genericNoun = kind.IsTexture ? Pick(rng, ["surface", "texture", "object"]) : "object";
-        var coloured = colour is not null && rng.Chance(0.6) ? colour + " " : "";
-        var thing = rng.Chance(0.12) ? genericNoun : coloured + noun;
+        var (noun, coloured, thing) = Subject(kind, colour, rng);
         if (defect is not { } d)
         {
             return rng.Next(6) switch
@@ -55,11 +52,7 @@ internal static class CaptionWriter
                 _ => kind.IsTexture ? $"a close-up photo of a {Pick(rng, NormalWords)} {thing}." : $"a {Pick(rng, NormalWords)} object: a {coloured}{noun}.",
             };
         }
-        var place = rng.Chance(0.6) ? Place(mask, size) : "";
-        var extent = Extent(mask, size, kind.IsTexture);
-        var sized = extent.Length > 0 && rng.Chance(0.5) ? extent + " " : "";
-        var defectNoun = Pick(rng, DefectNouns(d));
-        var article = Article(sized.Length > 0 ? sized : defectNoun);
+        var (place, sized, defectNoun, article) = DefectPhrase(kind, d, mask, size, rng);
         return rng.Next(6) switch
         {
             0 => $"a photo of a {Pick(rng, DamagedWords)} {thing} with {article} {sized}{defectNoun}{place}.",
@@ -78,10 +71,7 @@ internal static class CaptionWriter
     /// </summary>
     public static string WritePaired(CorpusKind kind, string? colour, CorpusDefectKind? defect, byte[] mask, int size, SyntheticRandom rng)
     {
-        var noun = Pick(rng, kind.Nouns);
-        var genericNoun = kind.IsTexture ? Pick(rng, ["surface", "texture", "object"]) : "object";
-        var coloured = colour is not null && rng.Chance(0.6) ? colour + " " : "";
-        var thing = rng.Chance(0.12) ? genericNoun : coloured + noun;
+        var (noun, coloured, thing) = Subject(kind, colour, rng);
         int template = rng.Next(8);
         if (defect is not { } d)
         {
@@ -97,11 +87,7 @@ internal static class CaptionWriter
                 _ => kind.IsTexture ? $"a close-up photo of a {Pick(rng, NormalWords)} {thing}." : $"a {Pick(rng, NormalWords)} object: a {coloured}{noun}.",
             };
         }
-        var place = rng.Chance(0.6) ? Place(mask, size) : "";
-        var extent = Extent(mask, size, kind.IsTexture);
-        var sized = extent.Length > 0 && rng.Chance(0.5) ? extent + " " : "";
-        var defectNoun = Pick(rng, DefectNouns(d));
-        var article = Article(sized.Length > 0 ? sized : defectNoun);
+        var (place, sized, defectNoun, article) = DefectPhrase(kind, d, mask, size, rng);
         return template switch
         {
             0 => $"a photo of a {Pick(rng, DamagedWords)} {thing} with {article} {sized}{defectNoun}{place}.",
@@ -113,6 +99,26 @@ internal static class CaptionWriter
             6 => $"a {thing} with {article} {sized}{defectNoun}{place}.",
             _ => kind.IsTexture ? $"a close-up photo of a {Pick(rng, DamagedWords)} {thing}." : $"a {Pick(rng, DamagedWords)} object: a {coloured}{noun}.",
         };
+    }
+
+    /// <summary>The noun, the colour prefix ("red " or "") and the thing named ("red hex nut", "surface") of a caption.</summary>
+    private static (string Noun, string Coloured, string Thing) Subject(CorpusKind kind, string? colour, SyntheticRandom rng)
+    {
+        var noun = Pick(rng, kind.Nouns);
+        var genericNoun = kind.IsTexture ? Pick(rng, ["surface", "texture", "object"]) : "object";
+        var coloured = colour is not null && rng.Chance(0.6) ? colour + " " : "";
+        var thing = rng.Chance(0.12) ? genericNoun : coloured + noun;
+        return (noun, coloured, thing);
+    }
+
+    /// <summary>The place (" near the top" or ""), the size prefix, the defect noun and its article of a defect caption.</summary>
+    private static (string Place, string Sized, string DefectNoun, string Article) DefectPhrase(CorpusKind kind, CorpusDefectKind defect, byte[] mask, int size, SyntheticRandom rng)
+    {
+        var place = rng.Chance(0.6) ? Place(mask, size) : "";
+        var extent = Extent(mask, size, kind.IsTexture);
+        var sized = extent.Length > 0 && rng.Chance(0.5) ? extent + " " : "";
+        var defectNoun = Pick(rng, DefectNouns(defect));
+        return (place, sized, defectNoun, Article(sized.Length > 0 ? sized : defectNoun));
     }
 
     private static string Article(string next) => next.Length > 0 && "aeiou".Contains(next[0], StringComparison.Ordinal) ? "an" : "a";
